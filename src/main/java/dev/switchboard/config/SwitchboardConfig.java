@@ -1,0 +1,54 @@
+package dev.switchboard.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole validated configuration, immutable. Built by {@link ConfigLoader} from YAML plus
+ * environment overrides; every part of the gateway receives the slice it needs through its
+ * constructor.
+ */
+public record SwitchboardConfig(
+    Server server,
+    Database database,
+    Redis redis,
+    Limits limits,
+    Routing routing,
+    Stats stats,
+    Security security,
+    List<ChannelConfig> channels,
+    List<ApiKeyConfig> apiKeys) {
+
+  /** Where the HTTP edge listens. {@code instances} 0 means one per event loop. */
+  public record Server(String host, int port, int instances, long shutdownGraceMs) {}
+
+  /** {@code type} is sqlite, postgres or mysql; {@code url} a file path for SQLite. */
+  public record Database(String type, String url, int poolSize) {
+    public boolean isSqlite() {
+      return "sqlite".equals(type);
+    }
+  }
+
+  /** Optional; {@code url} null when Redis is not used. */
+  public record Redis(String url) {}
+
+  public record Limits(long maxBodyBytes, int maxSseEventBytes) {}
+
+  /** Retries are further attempts after the first one, each on a lease not yet tried. */
+  public record Routing(
+      int retries, long connectTimeoutMs, long firstByteTimeoutMs, long idleTimeoutMs,
+      long retryBackoffMs, long maxCooldownMs) {}
+
+  public record Stats(long flushIntervalMs, int batchSize, int queueCapacity) {}
+
+  /** Where the master key for upstream secrets comes from when the environment has none. */
+  public record Security(String masterKeyFile) {}
+
+  /** A channel declared in YAML; read-only at run time. */
+  public record ChannelConfig(
+      String name, String type, List<String> baseUrls, List<String> keys, List<String> models,
+      Map<String, String> modelMap, int priority, int weight) {}
+
+  /** A client key declared in YAML: either the key itself or its SHA-256 in hex. */
+  public record ApiKeyConfig(String name, String key, String keySha256, List<String> models) {}
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.store;
+
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.stats.UsageRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * The gateway's persistence: channels with their credentials, client keys, usage records and
+ * settings, over one Vert.x SQL {@code Pool} for SQLite, PostgreSQL or MySQL/MariaDB. No call
+ * blocks an event loop; migrations run when the store opens.
+ */
+public interface Store {
+
+  /** Opens the pool, applies pending migrations and returns the ready store. */
+  static Future<Store> open(Vertx vertx, SwitchboardConfig.Database config, SecretBox secrets) {
+    return SqlStore.open(vertx, config, secrets);
+  }
+
+  /** A short description for logs, without credentials: {@code sqlite data/switchboard.db}. */
+  String describe();
+
+  /** Every channel with its credentials decrypted. */
+  Future<List<Channel>> channels();
+
+  /** Every client key (hashes only). */
+  Future<List<ClientKey>> clientKeys();
+
+  /**
+   * Makes the stored {@code source = 'config'} channels exactly the declared ones: inserts
+   * new, updates changed (by name), deletes those no longer declared. Secrets are stored
+   * encrypted. Channels managed at run time are left alone.
+   */
+  Future<Void> syncDeclaredChannels(List<SwitchboardConfig.ChannelConfig> declared);
+
+  /** Same for declared client keys; a plaintext key is stored only as its SHA-256. */
+  Future<Void> syncDeclaredKeys(List<SwitchboardConfig.ApiKeyConfig> declared);
+
+  /** Writes records in one transaction with a batched statement. */
+  Future<Void> insertUsage(List<UsageRecord> records);
+
+  /** How many usage records are stored. */
+  Future<Long> countUsage();
+
+  Future<String> setting(String name);
+
+  Future<Void> putSetting(String name, String value);
+
+  /** Cheap round trip to the database, for readiness. */
+  Future<Void> ping();
+
+  Future<Void> close();
+}
