@@ -1,0 +1,110 @@
+package dev.switchboard.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies {@code SWITCHBOARD_<SECTION>_<KEY>} environment variables over the YAML tree and
+ * expands {@code ${VAR}} / {@code ${VAR:-default}} inside string values. Key matching ignores
+ * case and underscores, so {@code SWITCHBOARD_LIMITS_MAX_BODY_BYTES} sets {@code limits.maxBodyBytes}.
+ */
+final class EnvOverrides {
+
+  /** Sections whose scalar keys can be set from the environment, with their known keys. */
+  static final Map<String, Set<String>> SECTIONS = Map.of(
+      "server", Set.of("host", "port", "instances", "shutdownGrace"),
+      "database", Set.of("type", "url", "poolSize"),
+      "redis", Set.of("url"),
+      "limits", Set.of("maxBodyBytes", "maxSseEventBytes"),
+      "routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown"),
+      "stats", Set.of("flushInterval", "batchSize", "queueCapacity"),
+      "security", Set.of("masterKeyFile"));
+
+  /** Variables with this prefix that are not configuration overrides. */
+  private static final Set<String> NOT_OVERRIDES = Set.of("MASTER", "ADMIN", "TEST");
+
+  private EnvOverrides() {}
+
+  static JsonObject apply(JsonObject yaml, Map<String, String> env) {
+    JsonObject root = yaml.copy();
+    for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith("SWITCHBOARD_")) {
+        continue;
+      }
+      String rest = name.substring("SWITCHBOARD_".length());
+      int cut = rest.indexOf('_');
+      String sectionName = (cut < 0 ? rest : rest.substring(0, cut)).toLowerCase(Locale.ROOT);
+      if (NOT_OVERRIDES.contains(sectionName.toUpperCase(Locale.ROOT))) {
+        continue;
+      }
+      Set<String> keys = SECTIONS.get(sectionName);
+      if (keys == null || cut < 0) {
+        throw new ConfigException(name, "unknown configuration variable (sections: " + String.join(", ", new TreeMap<>(SECTIONS).keySet()) + ")");
+      }
+      String wanted = rest.substring(cut + 1).replace("_", "").toLowerCase(Locale.ROOT);
+      String key = keys.stream().filter(k -> k.toLowerCase(Locale.ROOT).equals(wanted)).findFirst()
+          .orElseThrow(() -> new ConfigException(name, "unknown key in section '" + sectionName + "' (known: " + String.join(", ", keys.stream().sorted().toList()) + ")"));
+      JsonObject section = root.getJsonObject(sectionName);
+      if (section == null) {
+        section = new JsonObject();
+        root.put(sectionName, section);
+      }
+      section.put(key, e.getValue());
+    }
+    return (JsonObject) interpolate(root, "", env);
+  }
+
+  private static Object interpolate(Object node, String path, Map<String, String> env) {
+    if (node instanceof JsonObject o) {
+      JsonObject out = new JsonObject();
+      o.forEach(f -> out.put(f.getKey(), interpolate(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey(), env)));
+      return out;
+    }
+    if (node instanceof JsonArray a) {
+      JsonArray out = new JsonArray();
+      for (int i = 0; i < a.size(); i++) {
+        out.add(interpolate(a.getValue(i), path + "[" + i + "]", env));
+      }
+      return out;
+    }
+    if (node instanceof String s && s.contains("${")) {
+      return expand(s, path, env);
+    }
+    return node;
+  }
+
+  private static String expand(String s, String path, Map<String, String> env) {
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    while (i < s.length()) {
+      int start = s.indexOf("${", i);
+      if (start < 0) {
+        out.append(s, i, s.length());
+        break;
+      }
+      int end = s.indexOf('}', start);
+      if (end < 0) {
+        throw new ConfigException(path, "unterminated ${...} reference");
+      }
+      out.append(s, i, start);
+      String ref = s.substring(start + 2, end);
+      int dflt = ref.indexOf(":-");
+      String var = dflt < 0 ? ref : ref.substring(0, dflt);
+      String value = env.get(var);
+      if (value == null) {
+        if (dflt < 0) {
+          throw new ConfigException(path, "refers to environment variable " + var + ", which is not set");
+        }
+        value = ref.substring(dflt + 2);
+      }
+      out.append(value);
+      i = end + 1;
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.switchboard.edge;
+
+import com.fasterxml.jackson.core.JsonToken;
+import dev.switchboard.json.MalformedJsonException;
+import dev.switchboard.json.TopLevelJson;
+import dev.switchboard.translate.openai.ChatUsage;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/** Relays a whole (non-streamed) upstream answer, reading its usage on the way without re-encoding it. */
+final class BodyRelay {
+
+  private static final Set<String> USAGE = Set.of("usage");
+
+  private BodyRelay() {}
+
+  static Future<Void> relay(Call call, HttpClientResponse up, HttpServerResponse resp) {
+    return up.body().compose(body -> {
+      if (up.statusCode() < 300) {
+        readUsage(call, body);
+      }
+      call.firstTokenNanos = System.nanoTime();
+      call.bytesOut = body.length();
+      resp.setStatusCode(up.statusCode());
+      String type = up.getHeader(HttpHeaders.CONTENT_TYPE);
+      resp.putHeader(HttpHeaders.CONTENT_TYPE, type == null ? "application/json" : type);
+      return resp.end(body);
+    });
+  }
+
+  private static void readUsage(Call call, Buffer body) {
+    try {
+      TopLevelJson.Field usage = TopLevelJson.scan(body, USAGE).get("usage");
+      if (usage != null && usage.token() == JsonToken.START_OBJECT) {
+        call.usage = ChatUsage.parse(new JsonObject(body.slice(usage.start(), usage.end())));
+      }
+    } catch (MalformedJsonException | RuntimeException e) {
+      // an upstream that sends something other than JSON still gets relayed; usage stays unknown
+    }
+  }
+}

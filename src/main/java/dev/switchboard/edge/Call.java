@@ -1,0 +1,38 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.select.Lease;
+import dev.switchboard.stats.Usage;
+import dev.switchboard.store.ClientKey;
+import java.util.HashSet;
+import java.util.Set;
+
+/** The mutable state of one client request as it moves through the edge. Event-loop confined. */
+final class Call {
+
+  final String requestId;
+  final String route;
+  final long startNanos = System.nanoTime();
+  final long startMs = System.currentTimeMillis();
+  final Set<Long> tried = new HashSet<>(4);
+
+  ClientKey key;
+  String model = "unknown";
+  boolean stream;
+  long bytesIn;
+  long bytesOut;
+  int attempts;
+  Lease lease;
+  GatewayError lastFailure;
+  long firstTokenNanos;
+  Usage usage;
+  boolean finished;
+
+  Call(String requestId, String route) {
+    this.requestId = requestId;
+    this.route = route;
+  }
+
+  long elapsedMs() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.switchboard.edge;
+
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Reads the client key the way each SDK sends it and turns it into the SHA-256 the key cache is
+ * indexed by. Keys are never compared in clear: a map lookup by hash, then a constant-time
+ * check of the hash.
+ */
+public final class ClientAuth {
+
+  private ClientAuth() {}
+
+  /** {@code Authorization: Bearer <key>} or {@code x-api-key}; null when neither is present. */
+  public static String presentedKey(HttpServerRequest req) {
+    String auth = req.getHeader("authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String key = auth.substring(7).trim();
+      return key.isEmpty() ? null : key;
+    }
+    String apiKey = req.getHeader("x-api-key");
+    return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+  }
+
+  public static String sha256Hex(String key) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  public static boolean sameHash(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.select.PoolSnapshot;
+import dev.switchboard.store.Store;
+import dev.switchboard.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP edge, one instance per event loop: routes client requests, keeps the latest pool
+ * snapshot the selector published, and owns an upstream client. Stopping shuts the server
+ * down gracefully: no new connections, in-flight requests get the configured grace period.
+ */
+public final class EdgeVerticle extends VerticleBase {
+
+  private final SwitchboardConfig config;
+  private final Store store;
+  private final GatewayMetrics metrics;
+  private final int port;
+  private PoolSnapshot snapshot = PoolSnapshot.empty();
+  private HttpServer server;
+  private UpstreamClient upstream;
+
+  public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port) {
+    this.config = config;
+    this.store = store;
+    this.metrics = metrics;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    bus.<PoolSnapshot>localConsumer(Addresses.POOL_SNAPSHOT, msg -> snapshot = msg.body());
+    upstream = new UpstreamClient(vertx, config.routing());
+    var reporter = new UsageReporter(bus, metrics);
+    var proxy = new ChatCompletionsProxy(vertx, () -> snapshot, upstream, metrics, config, reporter);
+    var ops = new OpsHandlers(store, () -> snapshot);
+
+    Router router = Router.router(vertx);
+    router.post("/v1/chat/completions").handler(proxy);
+    router.get("/v1/models").handler(ops::models);
+    router.get("/health").handler(ops::health);
+    router.get("/ready").handler(ops::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
+    router.errorHandler(404, ctx -> OpenAiErrors.send(ctx.response(), new GatewayError(404, "invalid_request_error",
+        "not_found", "Unknown path " + ctx.request().method() + " " + safePath(ctx.request().path()) + ".")));
+    router.errorHandler(405, ctx -> OpenAiErrors.send(ctx.response(), new GatewayError(405, "invalid_request_error",
+        "method_not_allowed", "Method " + ctx.request().method() + " is not allowed here.")));
+    router.errorHandler(500, ctx -> OpenAiErrors.send(ctx.response(), new GatewayError(500, "server_error",
+        "internal_error", "The gateway failed to handle this request.")));
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.server().host())
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false)
+        .setHandle100ContinueAutomatically(true);
+    return bus.<PoolSnapshot>request(Addresses.POOL_CURRENT, "current")
+        .onSuccess(msg -> snapshot = msg.body())
+        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(config.server().shutdownGraceMs(), TimeUnit.MILLISECONDS);
+    return closed.eventually(() -> upstream == null ? Future.succeededFuture() : upstream.close());
+  }
+
+  /** The port actually bound (useful when the configured port is 0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  private static String safePath(String path) {
+    return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.switchboard.sse;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A demand-respecting {@code ReadStream<Buffer>} over an upstream SSE body that finds event
+ * boundaries in place and shows each event to a {@link SseTap}. Bytes go on as slices of the
+ * upstream's buffers: when no event may be dropped, each upstream buffer is passed on whole as
+ * it arrives; otherwise complete events are passed on, and only a dropped event's bytes are
+ * withheld. An event is copied only when it spans buffers and the tap must read it whole.
+ * Demand is the upstream's: pause, resume and fetch go straight to it.
+ */
+public final class SseRelay implements ReadStream<Buffer> {
+
+  private final ReadStream<Buffer> upstream;
+  private final SseTap tap;
+  private final boolean mayDrop;
+  private final int maxEventBytes;
+
+  private final List<Buffer> pending = new ArrayList<>(2);
+  private int pendingBytes;
+  private boolean atLineStart = true;
+  private Handler<Buffer> handler;
+  private Handler<Void> endHandler;
+  private Handler<Throwable> exceptionHandler;
+  private boolean failed;
+
+  /**
+   * @param mayDrop whether the tap may withhold events; when false every byte is passed on at
+   *     once and the tap only reads
+   */
+  public SseRelay(ReadStream<Buffer> upstream, SseTap tap, boolean mayDrop, int maxEventBytes) {
+    this.upstream = upstream;
+    this.tap = tap;
+    this.mayDrop = mayDrop;
+    this.maxEventBytes = maxEventBytes;
+  }
+
+  @Override
+  public SseRelay handler(Handler<Buffer> h) {
+    this.handler = h;
+    if (h == null) {
+      upstream.handler(null);
+    } else {
+      upstream.handler(this::onChunk);
+      upstream.endHandler(v -> onEnd());
+      upstream.exceptionHandler(this::fail);
+    }
+    return this;
+  }
+
+  @Override
+  public SseRelay exceptionHandler(Handler<Throwable> h) {
+    this.exceptionHandler = h;
+    return this;
+  }
+
+  @Override
+  public SseRelay endHandler(Handler<Void> h) {
+    this.endHandler = h;
+    return this;
+  }
+
+  @Override
+  public SseRelay pause() {
+    upstream.pause();
+    return this;
+  }
+
+  @Override
+  public SseRelay resume() {
+    upstream.resume();
+    return this;
+  }
+
+  @Override
+  public SseRelay fetch(long amount) {
+    upstream.fetch(amount);
+    return this;
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (failed) return;
+    if (!mayDrop) emit(chunk);
+    int len = chunk.length();
+    int eventStart = 0;
+    int forwardFrom = 0;
+    for (int i = 0; i < len; i++) {
+      byte b = chunk.getByte(i);
+      if (b == '\n') {
+        if (atLineStart) {
+          int end = i + 1;
+          if (pendingBytes + end - eventStart > maxEventBytes) {
+            fail(new SseEventTooLargeException(maxEventBytes));
+            return;
+          }
+          boolean keep = tap.onEvent(eventBytes(chunk, eventStart, end));
+          if (mayDrop) {
+            if (keep) {
+              pending.forEach(this::emit);
+            } else {
+              if (eventStart > forwardFrom) emit(chunk.slice(forwardFrom, eventStart));
+              forwardFrom = end;
+            }
+          }
+          pending.clear();
+          pendingBytes = 0;
+          eventStart = end;
+        }
+        atLineStart = true;
+      } else if (b != '\r') {
+        atLineStart = false;
+      }
+    }
+    if (mayDrop && eventStart > forwardFrom) {
+      emit(chunk.slice(forwardFrom, eventStart));
+    }
+    if (eventStart < len) {
+      pending.add(chunk.slice(eventStart, len));
+      pendingBytes += len - eventStart;
+      if (pendingBytes > maxEventBytes) {
+        fail(new SseEventTooLargeException(maxEventBytes));
+      }
+    }
+  }
+
+  private Buffer eventBytes(Buffer chunk, int start, int end) {
+    if (pending.isEmpty()) {
+      return chunk.slice(start, end);
+    }
+    Buffer whole = Buffer.buffer(pendingBytes + end - start);
+    pending.forEach(whole::appendBuffer);
+    return whole.appendBuffer(chunk, start, end - start);
+  }
+
+  private void onEnd() {
+    if (failed) return;
+    if (!pending.isEmpty()) {
+      Buffer last = eventBytes(Buffer.buffer(), 0, 0);
+      boolean keep = tap.onEvent(last);
+      if (mayDrop && keep) emit(last);
+      pending.clear();
+    }
+    Handler<Void> h = endHandler;
+    if (h != null) h.handle(null);
+  }
+
+  private void fail(Throwable err) {
+    if (failed) return;
+    failed = true;
+    upstream.handler(null);
+    Handler<Throwable> h = exceptionHandler;
+    if (h != null) h.handle(err);
+  }
+
+  private void emit(Buffer b) {
+    Handler<Buffer> h = handler;
+    if (h != null && b.length() > 0) h.handle(b);
+  }
+}

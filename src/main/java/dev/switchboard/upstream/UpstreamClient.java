@@ -1,0 +1,96 @@
+package dev.switchboard.upstream;
+
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.select.Lease;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import java.util.List;
+
+/**
+ * Sends one attempt to an upstream over a pooled, keep-alive HTTP client (one per edge, so
+ * per event loop). Connect and first-byte timeouts bound the wait for the response head; after
+ * it, only an idle timeout applies, so a long stream is never cut for being long.
+ */
+public final class UpstreamClient {
+
+  /** The response head arrived; the body is paused until the caller decides what to do. */
+  public record Exchange(HttpClientRequest request, HttpClientResponse response) {}
+
+  private final HttpClientAgent client;
+  private final SwitchboardConfig.Routing routing;
+  private final Vertx vertx;
+
+  public UpstreamClient(Vertx vertx, SwitchboardConfig.Routing routing) {
+    this.vertx = vertx;
+    this.routing = routing;
+    HttpClientOptions options = new HttpClientOptions()
+        .setKeepAlive(true)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, routing.connectTimeoutMs()))
+        .setDecompressionSupported(false)
+        .setTcpNoDelay(true)
+        .setVerifyHost(true);
+    if (OpenSSLEngineOptions.isAvailable()) {
+      options.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
+    this.client = vertx.httpClientBuilder()
+        .with(options)
+        .with(new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(-1))
+        .build();
+  }
+
+  /**
+   * POSTs the body to {@code lease.baseUrl() + path}. The returned response is paused. A
+   * connect error, a timeout before the head, or a reset fails the future.
+   */
+  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body) {
+    RequestOptions ro = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(lease.baseUrl() + path)
+        .setHeaders(headers)
+        .setConnectTimeout(routing.connectTimeoutMs())
+        .setIdleTimeout(routing.firstByteTimeoutMs());
+    return client.request(ro).compose(req -> {
+      req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(body.length()));
+      Promise<Exchange> head = Promise.promise();
+      req.response().onComplete(ar -> {
+        if (ar.succeeded()) {
+          HttpClientResponse resp = ar.result();
+          resp.pause();
+          req.idleTimeout(routing.idleTimeoutMs());
+          head.tryComplete(new Exchange(req, resp));
+        } else {
+          head.tryFail(ar.cause());
+        }
+      });
+      writeAll(req, body.parts()).onFailure(head::tryFail);
+      return head.future();
+    });
+  }
+
+  private static Future<Void> writeAll(HttpClientRequest req, List<Buffer> parts) {
+    for (int i = 0; i < parts.size() - 1; i++) {
+      req.write(parts.get(i));
+    }
+    return parts.isEmpty() ? req.end() : req.end(parts.get(parts.size() - 1));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+}
