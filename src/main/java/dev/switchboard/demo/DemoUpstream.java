@@ -2,12 +2,12 @@ package dev.switchboard.demo;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -64,14 +64,12 @@ public final class DemoUpstream {
           .end(OpenAiWire.models(List.of("demo"), now(), "switchboard"));
     } else if (req.method() == HttpMethod.POST && "/v1/chat/completions".equals(req.path())) {
       req.body().onSuccess(body -> {
-        JsonObject json;
-        try {
-          json = body.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-          fail(req.response(), 400, "We could not parse the JSON body of your request.");
-          return;
+        JsonObject json = parse(body);
+        if (json == null) {
+          fail(req.response(), 400, "The request body is not a JSON object.");
+        } else {
+          answer(req.response(), json);
         }
-        answer(req.response(), json);
       });
     } else {
       fail(req.response(), 404, "Unknown path " + req.path() + "; try POST /v1/chat/completions.");
@@ -141,6 +139,14 @@ public final class DemoUpstream {
       }
     }
     return sb.toString();
+  }
+
+  private static JsonObject parse(Buffer body) {
+    try {
+      return body.length() == 0 ? null : body.toJsonObject();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static void fail(HttpServerResponse resp, int status, String message) {

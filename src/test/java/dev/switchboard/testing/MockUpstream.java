@@ -381,7 +381,10 @@ public final class MockUpstream {
     int port = 0;
     int words = 64;
     long delayMs = 0;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 == args.length) {
+        throw new IllegalArgumentException("missing value for " + args[i]);
+      }
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(args[i + 1]);
         case "--content-words" -> words = Integer.parseInt(args[i + 1]);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -219,11 +220,17 @@ class MockUpstreamTest {
       Vertx vertx, VertxTestContext ctx) {
     mock.enqueue(Behavior.ok().stallAfter(3));
     Buffer received = Buffer.buffer();
+    Promise<Void> threeEvents = Promise.promise();
     client.request(options(0))
         .compose(req -> req.send(request(true).toBuffer()).compose(resp -> {
-          resp.handler(received::appendBuffer);
+          resp.handler(chunk -> {
+            received.appendBuffer(chunk);
+            if (Sse.payloads(received.toString()).size() >= 3) {
+              threeEvents.tryComplete();
+            }
+          });
           // Nothing may follow the third event; give the mock time to misbehave, then leave.
-          return vertx.timer(300).compose(t -> {
+          return threeEvents.future().compose(v -> vertx.timer(200)).compose(t -> {
             ctx.verify(() -> {
               assertEquals(3, Sse.payloads(received.toString()).size());
               assertEquals(1, mock.inFlight(), "the mock still holds the response open");
