@@ -1,0 +1,120 @@
+package dev.switchboard;
+
+import dev.switchboard.bus.LocalCodec;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.demo.DemoUpstream;
+import dev.switchboard.edge.EdgeVerticle;
+import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.select.Outcome;
+import dev.switchboard.select.PoolSnapshot;
+import dev.switchboard.select.SelectorVerticle;
+import dev.switchboard.stats.StatsVerticle;
+import dev.switchboard.stats.UsageRecord;
+import dev.switchboard.store.SecretBox;
+import dev.switchboard.store.Store;
+import dev.switchboard.translate.ParseJob;
+import dev.switchboard.translate.TranslatorVerticle;
+import dev.switchboard.translate.openai.ChatCompletionsRequest;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One running gateway: the store, and the verticles of the design deployed in order (selector,
+ * stats, translator workers, then one edge per event loop). {@link #stop()} takes them down in
+ * reverse so in-flight requests finish and every usage record is flushed before the store closes.
+ */
+public final class Switchboard {
+
+  private final Vertx vertx;
+  private final SwitchboardConfig config;
+  private final Store store;
+  private final DemoUpstream demo;
+  private final List<String> deployments = new ArrayList<>();
+  private int port;
+
+  private Switchboard(Vertx vertx, SwitchboardConfig config, Store store, DemoUpstream demo) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.demo = demo;
+  }
+
+  /** Opens the store, syncs declared channels and keys, and deploys every verticle. */
+  public static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics) {
+    return start(vertx, config, metrics, null);
+  }
+
+  static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, DemoUpstream demo) {
+    LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, UsageRecord.class, ParseJob.class, ChatCompletionsRequest.class);
+    return vertx.executeBlocking(() -> SecretBox.load(Path.of(config.security().masterKeyFile())))
+        .compose(secrets -> Store.open(vertx, config.database(), secrets))
+        .compose(store -> {
+          Switchboard app = new Switchboard(vertx, config, store, demo);
+          return store.syncDeclaredChannels(config.channels())
+              .compose(v -> store.syncDeclaredKeys(config.apiKeys()))
+              .compose(v -> app.deploy(metrics))
+              .map(app)
+              .recover(err -> app.stop().transform(x -> Future.failedFuture(err)));
+        });
+  }
+
+  private Future<Void> deploy(GatewayMetrics metrics) {
+    int edges = config.server().instances() > 0 ? config.server().instances()
+        : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return deployOne(new SelectorVerticle(store, config.routing()), new DeploymentOptions())
+        .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics.registry()), new DeploymentOptions()))
+        .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)).onSuccess(deployments::add))
+        .compose(v -> deployEdge(metrics, config.server().port()))
+        .compose(first -> {
+          port = first;
+          Future<Void> rest = Future.succeededFuture();
+          for (int i = 1; i < edges; i++) {
+            rest = rest.compose(v -> deployEdge(metrics, port).mapEmpty());
+          }
+          return rest;
+        });
+  }
+
+  private Future<Integer> deployEdge(GatewayMetrics metrics, int atPort) {
+    EdgeVerticle edge = new EdgeVerticle(config, store, metrics, atPort);
+    return deployOne(edge, new DeploymentOptions()).map(v -> edge.actualPort());
+  }
+
+  private Future<Void> deployOne(io.vertx.core.Deployable verticle, DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
+  }
+
+  /** Edges first (graceful), then the rest in reverse order; the stats verticle flushes as it stops. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    List<String> reversed = new ArrayList<>(deployments);
+    Collections.reverse(reversed);
+    for (String id : reversed) {
+      chain = chain.eventually(() -> vertx.undeploy(id));
+    }
+    deployments.clear();
+    return chain
+        .eventually(() -> demo == null ? Future.succeededFuture() : demo.close())
+        .eventually(store::close);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public SwitchboardConfig config() {
+    return config;
+  }
+}
