@@ -18,7 +18,9 @@ final class Columns {
   }
 
   static String encodeMap(Map<String, String> values) {
-    return values == null ? "{}" : new JsonObject(new LinkedHashMap<String, Object>(values)).encode();
+    return values == null
+        ? "{}"
+        : new JsonObject(new LinkedHashMap<String, Object>(values)).encode();
   }
 
   static List<String> decodeList(String text) {

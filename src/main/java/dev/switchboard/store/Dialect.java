@@ -41,7 +41,8 @@ enum Dialect {
       case "mariadb":
         return MYSQL;
       default:
-        throw new ConfigException("database.type", "unknown '" + type + "' (sqlite, postgres or mysql)");
+        throw new ConfigException("database.type",
+            "unknown '" + type + "' (sqlite, postgres or mysql)");
     }
   }
 
@@ -105,12 +106,12 @@ enum Dialect {
   }
 
   /** The parameter to bind for a flag column. */
-  Object flag(boolean value) {
+  Object flagParam(boolean value) {
     return this == SQLITE ? Integer.valueOf(value ? 1 : 0) : Boolean.valueOf(value);
   }
 
   /** Reads a flag column whatever the driver returns for it (boolean, tinyint or integer). */
-  static boolean flag(Row row, String column) {
+  static boolean readFlag(Row row, String column) {
     Object value = row.getValue(column);
     if (value instanceof Boolean) {
       return (Boolean) value;

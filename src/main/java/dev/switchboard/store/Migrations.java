@@ -25,7 +25,8 @@ final class Migrations {
   record Migration(int version, String description, Function<Dialect, List<String>> statements) {}
 
   static final List<Migration> ALL = List.of(
-      new Migration(1, "channels, credentials, api keys, usage records, settings", Migrations::initial));
+      new Migration(1, "channels, credentials, api keys, usage records, settings",
+          Migrations::initial));
 
   private Migrations() {}
 

@@ -47,7 +47,8 @@ final class Pools {
     PoolOptions options = new PoolOptions()
         .setMaxSize(Math.max(1, config.poolSize()));
     try {
-      return Future.succeededFuture(Pool.pool(vertx, connectOptions(dialect, config.url()), options));
+      SqlConnectOptions connect = connectOptions(dialect, config.url());
+      return Future.succeededFuture(Pool.pool(vertx, connect, options));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
