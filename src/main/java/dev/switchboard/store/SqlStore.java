@@ -1,11 +1,168 @@
 package dev.switchboard.store;
 
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.stats.UsageRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-final class SqlStore {
+/**
+ * The {@link Store} over one Vert.x SQL pool. SQL is written once with portable syntax and
+ * {@code ?} placeholders; {@link Dialect} renders it for the configured database.
+ */
+final class SqlStore implements Store {
+
+  private static final String INSERT_USAGE = "INSERT INTO usage_records (request_id, ts,"
+      + " client_key_id, model, channel_id, credential_id, upstream_model, route, streamed, status,"
+      + " error_class, attempts, input_tokens, output_tokens, cached_tokens, reasoning_tokens,"
+      + " latency_ms, ttft_ms, bytes_in, bytes_out)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final Pool pool;
+  private final Dialect dialect;
+  private final SecretBox secrets;
+  private final String description;
+  private final String insertUsage;
+  private final String selectSetting;
+  private final String upsertSetting;
+
+  private SqlStore(Pool pool, Dialect dialect, SecretBox secrets, String description) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.secrets = secrets;
+    this.description = description;
+    this.insertUsage = dialect.sql(INSERT_USAGE);
+    this.selectSetting = dialect.sql("SELECT value FROM settings WHERE name = ?");
+    this.upsertSetting = dialect.upsertSetting();
+  }
+
   static Future<Store> open(Vertx vertx, SwitchboardConfig.Database config, SecretBox secrets) {
-    return Future.failedFuture("TODO");
+    Dialect dialect;
+    String description;
+    try {
+      dialect = Dialect.of(config.type());
+      description = Pools.describe(config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return Pools.create(vertx, config).compose(pool -> Migrations.apply(pool, dialect)
+        .<Store>map(version -> new SqlStore(pool, dialect, secrets, description))
+        .recover(err -> pool.close().transform(ignored -> Future.failedFuture(err))));
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public Future<List<Channel>> channels() {
+    Future<RowSet<Row>> channels = pool.query("SELECT id, name, type, base_urls, models, model_map,"
+        + " priority, weight, enabled, source FROM channels ORDER BY id").execute();
+    Future<RowSet<Row>> credentials = channels.compose(ignored -> pool
+        .query("SELECT id, channel_id, secret_enc, enabled FROM credentials ORDER BY id")
+        .execute());
+    return credentials.map(creds -> {
+      Map<Long, List<Credential>> byChannel = new LinkedHashMap<>();
+      for (Row row : creds) {
+        long channelId = row.getLong("channel_id");
+        byChannel.computeIfAbsent(channelId, k -> new ArrayList<>()).add(new Credential(
+            row.getLong("id"), channelId, secrets.decrypt(row.getString("secret_enc")),
+            Dialect.readFlag(row, "enabled")));
+      }
+      List<Channel> out = new ArrayList<>();
+      for (Row row : channels.result()) {
+        long id = row.getLong("id");
+        out.add(new Channel(id, row.getString("name"), row.getString("type"),
+            Columns.decodeList(row.getString("base_urls")),
+            Columns.decodeList(row.getString("models")),
+            Columns.decodeMap(row.getString("model_map")), row.getInteger("priority"),
+            row.getInteger("weight"), Dialect.readFlag(row, "enabled"), row.getString("source"),
+            List.copyOf(byChannel.getOrDefault(id, List.of()))));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<List<ClientKey>> clientKeys() {
+    return pool
+        .query("SELECT id, name, key_hash, models, enabled, source FROM api_keys ORDER BY id")
+        .execute()
+        .map(rows -> {
+          List<ClientKey> out = new ArrayList<>();
+          for (Row row : rows) {
+            out.add(new ClientKey(row.getLong("id"), row.getString("name"),
+                row.getString("key_hash"), Columns.decodeList(row.getString("models")),
+                Dialect.readFlag(row, "enabled"), row.getString("source")));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> syncDeclaredChannels(List<SwitchboardConfig.ChannelConfig> declared) {
+    return Transactions.run(pool, dialect,
+        conn -> new ChannelSync(conn, dialect, secrets).run(declared));
+  }
+
+  @Override
+  public Future<Void> syncDeclaredKeys(List<SwitchboardConfig.ApiKeyConfig> declared) {
+    return Transactions.run(pool, dialect, conn -> new KeySync(conn, dialect).run(declared));
+  }
+
+  @Override
+  public Future<Void> insertUsage(List<UsageRecord> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(records.size());
+    for (UsageRecord r : records) {
+      batch.add(Tuple.tuple()
+          .addString(r.requestId()).addLong(r.timestampMs()).addLong(r.clientKeyId())
+          .addString(r.model()).addLong(r.channelId()).addLong(r.credentialId())
+          .addString(r.upstreamModel()).addString(r.route())
+          .addValue(dialect.flagParam(r.streamed()))
+          .addInteger(r.status()).addString(r.errorClass()).addInteger(r.attempts())
+          .addLong(r.inputTokens()).addLong(r.outputTokens()).addLong(r.cachedTokens())
+          .addLong(r.reasoningTokens()).addLong(r.latencyMs()).addLong(r.ttftMs())
+          .addLong(r.bytesIn()).addLong(r.bytesOut()));
+    }
+    return Transactions.run(pool, dialect,
+        conn -> conn.preparedQuery(insertUsage).executeBatch(batch)).mapEmpty();
+  }
+
+  @Override
+  public Future<Long> countUsage() {
+    return pool.query("SELECT COUNT(*) AS n FROM usage_records").execute()
+        .map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  @Override
+  public Future<String> setting(String name) {
+    return pool.preparedQuery(selectSetting).execute(Tuple.of(name))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("value"));
+  }
+
+  @Override
+  public Future<Void> putSetting(String name, String value) {
+    return pool.preparedQuery(upsertSetting).execute(Tuple.of(name, value)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
   }
 }

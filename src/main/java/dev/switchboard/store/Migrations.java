@@ -1,0 +1,135 @@
+package dev.switchboard.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versioned schema changes, applied in order when the store opens and recorded in
+ * {@code schema_version}. Each migration runs in its own transaction together with its
+ * version row, so a re-open applies nothing twice. MySQL commits DDL implicitly, so there the
+ * statements are written to be re-runnable ({@code IF NOT EXISTS}) where MySQL allows it.
+ * Append new migrations at the end; never edit an applied one.
+ */
+final class Migrations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  /** One schema step; {@code statements} renders its DDL for a dialect. */
+  record Migration(int version, String description, Function<Dialect, List<String>> statements) {}
+
+  static final List<Migration> ALL = List.of(
+      new Migration(1, "channels, credentials, api keys, usage records, settings",
+          Migrations::initial));
+
+  private Migrations() {}
+
+  /** Applies the pending migrations in order; completes with the resulting schema version. */
+  static Future<Integer> apply(Pool pool, Dialect dialect) {
+    String createVersionTable = "CREATE TABLE IF NOT EXISTS schema_version ("
+        + "version INTEGER PRIMARY KEY, description " + dialect.varchar(255) + " NOT NULL, "
+        + "applied_at " + dialect.longType() + " NOT NULL)" + dialect.tableOptions();
+    return pool.query(createVersionTable).execute()
+        .compose(v -> pool.query("SELECT MAX(version) AS v FROM schema_version").execute())
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          Integer current = row.getValue("v") == null ? 0 : row.getInteger("v");
+          return applyFrom(pool, dialect, current, 0);
+        });
+  }
+
+  /** The newest version this build knows. */
+  static int latest() {
+    return ALL.get(ALL.size() - 1).version();
+  }
+
+  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, int current, int index) {
+    if (index == ALL.size()) {
+      return Future.succeededFuture(current);
+    }
+    Migration m = ALL.get(index);
+    if (m.version() <= current) {
+      return applyFrom(pool, dialect, current, index + 1);
+    }
+    return Transactions.run(pool, dialect, conn -> run(conn, dialect, m))
+        .onSuccess(v -> LOG.info("Applied schema migration {}: {}", m.version(), m.description()))
+        .compose(v -> applyFrom(pool, dialect, m.version(), index + 1));
+  }
+
+  private static Future<Void> run(SqlConnection conn, Dialect dialect, Migration m) {
+    return Steps.each(m.statements().apply(dialect), sql -> conn.query(sql).execute())
+        .compose(v -> conn
+        .preparedQuery(dialect.sql(
+            "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"))
+        .execute(Tuple.of(m.version(), m.description(), System.currentTimeMillis()))
+        .mapEmpty());
+  }
+
+  private static List<String> initial(Dialect d) {
+    String opts = d.tableOptions();
+    String lng = d.longType();
+    String bool = d.bool();
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS channels ("
+            + "id " + d.identity() + ", "
+            + "name " + d.varchar(191) + " NOT NULL UNIQUE, "
+            + "type " + d.varchar(64) + " NOT NULL, "
+            + "base_urls TEXT NOT NULL, "
+            + "models TEXT NOT NULL, "
+            + "model_map TEXT NOT NULL, "
+            + "priority INTEGER NOT NULL, "
+            + "weight INTEGER NOT NULL, "
+            + "enabled " + bool + " NOT NULL, "
+            + "source " + d.varchar(16) + " NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "updated_at " + lng + " NOT NULL)" + opts,
+        "CREATE TABLE IF NOT EXISTS credentials ("
+            + "id " + d.identity() + ", "
+            + "channel_id " + lng + " NOT NULL, "
+            + "secret_enc TEXT NOT NULL, "
+            + "enabled " + bool + " NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "FOREIGN KEY (channel_id) REFERENCES channels (id) ON DELETE CASCADE)" + opts,
+        d.createIndex("credentials_channel", "credentials", "channel_id"),
+        "CREATE TABLE IF NOT EXISTS api_keys ("
+            + "id " + d.identity() + ", "
+            + "name " + d.varchar(191) + " NOT NULL, "
+            + "key_hash " + d.varchar(64) + " NOT NULL UNIQUE, "
+            + "models TEXT NOT NULL, "
+            + "enabled " + bool + " NOT NULL, "
+            + "source " + d.varchar(16) + " NOT NULL, "
+            + "created_at " + lng + " NOT NULL)" + opts,
+        "CREATE TABLE IF NOT EXISTS usage_records ("
+            + "id " + d.identity() + ", "
+            + "request_id " + d.varchar(128) + " NOT NULL, "
+            + "ts " + lng + " NOT NULL, "
+            + "client_key_id " + lng + " NOT NULL, "
+            + "model " + d.varchar(191) + ", "
+            + "channel_id " + lng + " NOT NULL, "
+            + "credential_id " + lng + " NOT NULL, "
+            + "upstream_model " + d.varchar(191) + ", "
+            + "route " + d.varchar(64) + ", "
+            + "streamed " + bool + " NOT NULL, "
+            + "status INTEGER NOT NULL, "
+            + "error_class " + d.varchar(64) + ", "
+            + "attempts INTEGER NOT NULL, "
+            + "input_tokens " + lng + " NOT NULL, "
+            + "output_tokens " + lng + " NOT NULL, "
+            + "cached_tokens " + lng + " NOT NULL, "
+            + "reasoning_tokens " + lng + " NOT NULL, "
+            + "latency_ms " + lng + " NOT NULL, "
+            + "ttft_ms " + lng + " NOT NULL, "
+            + "bytes_in " + lng + " NOT NULL, "
+            + "bytes_out " + lng + " NOT NULL)" + opts,
+        d.createIndex("usage_records_ts", "usage_records", "ts"),
+        "CREATE TABLE IF NOT EXISTS settings ("
+            + "name " + d.varchar(191) + " PRIMARY KEY, "
+            + "value TEXT)" + opts);
+  }
+}

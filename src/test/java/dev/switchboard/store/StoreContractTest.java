@@ -1,0 +1,283 @@
+package dev.switchboard.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.config.SwitchboardConfig.ApiKeyConfig;
+import dev.switchboard.config.SwitchboardConfig.ChannelConfig;
+import dev.switchboard.stats.UsageRecord;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What every {@link Store} must do, whatever the database. Subclasses name the database and
+ * how to empty it; tests run on the JUnit thread and block on futures with {@code await()}.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+abstract class StoreContractTest {
+
+  private static final byte[] KEY = new byte[32];
+
+  static {
+    Arrays.fill(KEY, (byte) 42);
+  }
+
+  protected static final SecretBox SECRETS = SecretBox.of(KEY);
+
+  protected Vertx vertx;
+  protected Store store;
+  protected RawSql raw;
+
+  /** The database under test. */
+  protected abstract SwitchboardConfig.Database database();
+
+  /** Leaves the database without any Switchboard table. */
+  protected abstract void reset(Vertx vertx);
+
+  /** Why this suite cannot run here (no server configured), or {@code null} when it can. */
+  protected String skipNotice() {
+    return null;
+  }
+
+  @BeforeEach
+  void openStore(Vertx vertx) {
+    assumeTrue(skipNotice() == null, skipNotice());
+    this.vertx = vertx;
+    reset(vertx);
+    store = Store.open(vertx, database(), SECRETS).await();
+    raw = new RawSql(Pools.create(vertx, database()).await(), Dialect.of(database().type()));
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (raw != null) {
+      raw.close();
+    }
+    if (store != null) {
+      store.close().await();
+    }
+  }
+
+  private static ChannelConfig channel(String name, List<String> keys, int weight) {
+    return new ChannelConfig(name, "openai", List.of("https://" + name + ".example/v1"), keys,
+        List.of("gpt-a", "gpt-b"), Map.of("gpt-a", "upstream-a"), 1, weight);
+  }
+
+  private Map<String, Channel> channelsByName() {
+    return store.channels().await().stream().collect(Collectors.toMap(Channel::name, c -> c));
+  }
+
+  private static List<String> secrets(Channel channel) {
+    return channel.credentials().stream().map(Credential::secret).collect(Collectors.toList());
+  }
+
+  private void insertRunTimeChannel(String name) {
+    raw.query("INSERT INTO channels (name, type, base_urls, models, model_map, priority, weight,"
+            + " enabled, source, created_at, updated_at) VALUES (?, 'openai', '[]', '[]', '{}', 0,"
+            + " 1, ?, 'api', 0, 0)", name, raw.dialect().flagParam(true));
+  }
+
+  @Test
+  void appliesMigrationsOnceAndReopensWithDataIntact() {
+    List<Integer> versions = new ArrayList<>();
+    raw.query("SELECT version FROM schema_version ORDER BY version")
+        .forEach(row -> versions.add(row.getInteger("version")));
+    assertEquals(Migrations.latest(), versions.size());
+    assertEquals(Migrations.latest(), versions.get(versions.size() - 1));
+    store.putSetting("survives", "yes").await();
+    store.close().await();
+
+    store = Store.open(vertx, database(), SECRETS).await();
+    assertEquals("yes", store.setting("survives").await());
+    assertEquals(Migrations.latest(), raw.count("SELECT COUNT(*) FROM schema_version"));
+  }
+
+  @Test
+  void syncInsertsUpdatesAndDeletesDeclaredChannelsOnly() {
+    store.syncDeclaredChannels(List.of(
+        channel("alpha", List.of("sk-a1", "sk-a2"), 10),
+        channel("beta", List.of("sk-b1"), 5))).await();
+    insertRunTimeChannel("manual");
+    Map<String, Channel> first = channelsByName();
+    Channel alpha = first.get("alpha");
+    assertEquals(List.of("https://alpha.example/v1"), alpha.baseUrls());
+    assertEquals(List.of("gpt-a", "gpt-b"), alpha.models());
+    assertEquals(Map.of("gpt-a", "upstream-a"), alpha.modelMap());
+    assertEquals(10, alpha.weight());
+    assertTrue(alpha.enabled());
+    assertEquals("config", alpha.source());
+    assertEquals(List.of("sk-a1", "sk-a2"), secrets(alpha));
+    long betaId = first.get("beta").id();
+
+    store.syncDeclaredChannels(List.of(
+        channel("alpha", List.of("sk-a2", "sk-a3"), 20),
+        channel("gamma", List.of(), 1))).await();
+    Map<String, Channel> second = channelsByName();
+    assertEquals(java.util.Set.of("alpha", "gamma", "manual"), second.keySet());
+    Channel alpha2 = second.get("alpha");
+    assertEquals(alpha.id(), alpha2.id());
+    assertEquals(20, alpha2.weight());
+    assertEquals(List.of("sk-a2", "sk-a3"), secrets(alpha2));
+    assertEquals(alpha.credentials().get(1).id(), alpha2.credentials().get(0).id(),
+        "an unchanged key keeps its credential id");
+    assertEquals(0, raw.count("SELECT COUNT(*) FROM credentials WHERE channel_id = ?", betaId));
+    assertEquals("api", second.get("manual").source());
+
+    long updatedAt = raw.query("SELECT updated_at FROM channels WHERE name = 'alpha'")
+        .iterator().next().getLong(0);
+    store.syncDeclaredChannels(List.of(
+        channel("alpha", List.of("sk-a2", "sk-a3"), 20),
+        channel("gamma", List.of(), 1))).await();
+    assertEquals(second, channelsByName(), "an unchanged declaration changes nothing");
+    assertEquals(updatedAt, raw.query("SELECT updated_at FROM channels WHERE name = 'alpha'")
+        .iterator().next().getLong(0));
+
+    store.syncDeclaredChannels(List.of()).await();
+    assertEquals(java.util.Set.of("manual"), channelsByName().keySet());
+    assertEquals(0, raw.count("SELECT COUNT(*) FROM credentials"));
+  }
+
+  @Test
+  void aDeclaredNameTakenByARunTimeChannelFailsTheWholeSync() {
+    insertRunTimeChannel("taken");
+    assertThrows(IllegalStateException.class, () -> store.syncDeclaredChannels(List.of(
+        channel("fresh", List.of("sk-f"), 1),
+        channel("taken", List.of("sk-t"), 1))).await());
+    assertEquals(java.util.Set.of("taken"), channelsByName().keySet(), "rolled back");
+    assertEquals(0, raw.count("SELECT COUNT(*) FROM credentials"));
+  }
+
+  @Test
+  void storesUpstreamSecretsOnlyEncrypted() {
+    store.syncDeclaredChannels(List.of(channel("alpha", List.of("sk-plaintext-secret"), 1))).await();
+    String sealed = raw.query("SELECT secret_enc FROM credentials").iterator().next().getString(0);
+    assertTrue(sealed.startsWith("v1:"));
+    assertFalse(sealed.contains("sk-plaintext-secret"));
+    assertEquals("sk-plaintext-secret", SECRETS.decrypt(sealed));
+  }
+
+  @Test
+  void syncInsertsUpdatesAndDeletesDeclaredKeysStoringOnlyHashes() {
+    String otherHash = KeyHash.sha256Hex("sk-other");
+    store.syncDeclaredKeys(List.of(
+        new ApiKeyConfig("one", "sk-client-one", null, List.of("gpt-a")),
+        new ApiKeyConfig("two", null, otherHash.toUpperCase(), List.of()))).await();
+    raw.query("INSERT INTO api_keys (name, key_hash, models, enabled, source, created_at)"
+        + " VALUES ('manual', ?, '[]', ?, 'api', 0)", KeyHash.sha256Hex("sk-manual"),
+        raw.dialect().flagParam(false));
+    Map<String, ClientKey> keys = keysByName();
+    ClientKey one = keys.get("one");
+    assertEquals(KeyHash.sha256Hex("sk-client-one"), one.keyHash());
+    assertTrue(one.allows("gpt-a"));
+    assertFalse(one.allows("gpt-b"));
+    assertTrue(one.enabled());
+    assertEquals("config", one.source());
+    assertEquals(otherHash, keys.get("two").keyHash());
+    assertTrue(keys.get("two").allows("anything"));
+    assertEquals(0, raw.count("SELECT COUNT(*) FROM api_keys WHERE key_hash = 'sk-client-one'"));
+
+    store.syncDeclaredKeys(List.of(
+        new ApiKeyConfig("one", "sk-client-one-rotated", null, List.of()))).await();
+    Map<String, ClientKey> after = keysByName();
+    assertEquals(java.util.Set.of("one", "manual"), after.keySet());
+    assertEquals(one.id(), after.get("one").id());
+    assertEquals(KeyHash.sha256Hex("sk-client-one-rotated"), after.get("one").keyHash());
+    assertTrue(after.get("one").allows("gpt-b"));
+    assertFalse(after.get("manual").enabled());
+    assertEquals("api", after.get("manual").source());
+  }
+
+  private Map<String, ClientKey> keysByName() {
+    return store.clientKeys().await().stream().collect(Collectors.toMap(ClientKey::name, k -> k));
+  }
+
+  @Test
+  void rejectsMalformedKeyDeclarationsWithoutEchoingThem() {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> store
+        .syncDeclaredKeys(List.of(new ApiKeyConfig("bad", null, "zz-not-a-hash", List.of()))).await());
+    assertFalse(bad.getMessage().contains("zz-not-a-hash"));
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> store
+        .syncDeclaredKeys(List.of(new ApiKeyConfig("both", "sk-secret-both",
+            KeyHash.sha256Hex("x"), List.of()))).await());
+    assertFalse(both.getMessage().contains("sk-secret-both"));
+    assertTrue(store.clientKeys().await().isEmpty());
+  }
+
+  private static UsageRecord usage(String requestId, boolean streamed) {
+    return new UsageRecord(requestId, 1_700_000_000_000L, 3, "gpt-a", 4, 5, "upstream-a",
+        "openai-chat", streamed, 200, null, 2, 100, 200, 30, 40, 1500, 250, 1024,
+        5_000_000_000L);
+  }
+
+  @Test
+  void insertsUsageInBatchesAndCountsThem() {
+    store.insertUsage(List.of()).await();
+    assertEquals(0L, store.countUsage().await());
+
+    store.insertUsage(List.of(usage("r1", false), usage("r2", true), usage("r3", false))).await();
+    assertEquals(3L, store.countUsage().await());
+    store.insertUsage(List.of(usage("r4", true), usage("r5", true))).await();
+    assertEquals(5L, store.countUsage().await());
+
+    Row r2 = raw.query("SELECT * FROM usage_records WHERE request_id = ?", "r2").iterator().next();
+    assertTrue(Dialect.readFlag(r2, "streamed"));
+    assertEquals(1_700_000_000_000L, r2.getLong("ts"));
+    assertEquals(3L, r2.getLong("client_key_id"));
+    assertEquals("upstream-a", r2.getString("upstream_model"));
+    assertEquals(200, r2.getInteger("status"));
+    assertNull(r2.getValue("error_class"));
+    assertEquals(40L, r2.getLong("reasoning_tokens"));
+    assertEquals(250L, r2.getLong("ttft_ms"));
+    assertEquals(5_000_000_000L, r2.getLong("bytes_out"));
+    assertFalse(Dialect.readFlag(
+        raw.query("SELECT streamed FROM usage_records WHERE request_id = 'r1'").iterator().next(),
+        "streamed"));
+  }
+
+  @Test
+  void readsWritesAndOverwritesSettings() {
+    assertNull(store.setting("missing").await());
+    store.putSetting("theme", "dark").await();
+    assertEquals("dark", store.setting("theme").await());
+    store.putSetting("theme", "light").await();
+    assertEquals("light", store.setting("theme").await());
+    assertEquals(1, raw.count("SELECT COUNT(*) FROM settings WHERE name = 'theme'"));
+  }
+
+  @Test
+  void plainWritesAfterATransactionAreCommittedForOtherConnections() {
+    store.syncDeclaredKeys(List.of(new ApiKeyConfig("one", "sk-one", null, List.of()))).await();
+    store.putSetting("after-tx", "visible").await();
+    store.insertUsage(List.of(usage("r1", false))).await();
+    store.putSetting("after-batch", "visible").await();
+    assertEquals(2, raw.count("SELECT COUNT(*) FROM settings WHERE value = 'visible'"));
+    assertEquals(1, raw.count("SELECT COUNT(*) FROM api_keys"));
+  }
+
+  @Test
+  void pingsAndDescribesItselfWithoutCredentials() {
+    store.ping().await();
+    assertTrue(store.describe().startsWith(database().type() + " "), store.describe());
+    assertFalse(store.describe().contains("@"), store.describe());
+    assertNotEquals("", store.describe());
+  }
+}
