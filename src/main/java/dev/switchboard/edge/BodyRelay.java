@@ -20,7 +20,9 @@ final class BodyRelay {
   private BodyRelay() {}
 
   static Future<Void> relay(Call call, HttpClientResponse up, HttpServerResponse resp) {
-    return up.body().compose(body -> {
+    Future<Buffer> whole = up.body();
+    up.resume();
+    return whole.compose(body -> {
       if (up.statusCode() < 300) {
         readUsage(call, body);
       }

@@ -1,10 +1,9 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.store.KeyHash;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Reads the client key the way each SDK sends it and turns it into the SHA-256 the key cache is
@@ -27,11 +26,7 @@ public final class ClientAuth {
   }
 
   public static String sha256Hex(String key) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return KeyHash.sha256Hex(key);
   }
 
   public static boolean sameHash(String a, String b) {

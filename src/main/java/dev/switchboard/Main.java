@@ -1,0 +1,126 @@
+package dev.switchboard;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.demo.DemoUpstream;
+import dev.switchboard.metrics.GatewayMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar switchboard.jar [--config FILE] [--demo]}: loads the configuration, starts the
+ * gateway and stops it gracefully on SIGTERM. A configuration error exits with status 2 and a
+ * message naming the key.
+ */
+public final class Main {
+
+  static final String DEFAULT_CONFIG = "conf/switchboard.yaml";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    Logger log = LoggerFactory.getLogger(Main.class);
+    String configFile = DEFAULT_CONFIG;
+    boolean configGiven = false;
+    boolean demo = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config", "-c" -> {
+          if (i + 1 >= args.length) {
+            exit(log, 2, "--config needs a file name");
+          }
+          configFile = args[++i];
+          configGiven = true;
+        }
+        case "--demo" -> demo = true;
+        case "--help", "-h" -> {
+          log.info("usage: java -jar switchboard.jar [--config FILE] [--demo]");
+          return;
+        }
+        default -> exit(log, 2, "unknown argument '" + args[i] + "' (try --help)");
+      }
+    }
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    GatewayMetrics metrics = new GatewayMetrics(registry);
+    boolean withDemo = demo;
+    String file = configFile;
+    Switchboard app;
+    try {
+      SwitchboardConfig config = ConfigLoader.load(vertx, file, configGiven, System.getenv()).await();
+      if (!configGiven && !vertx.fileSystem().existsBlocking(file)) {
+        log.info("no {} found: running on built-in defaults", file);
+      }
+      app = withDemo ? startWithDemo(vertx, config, metrics, log) : Switchboard.start(vertx, config, metrics).await();
+      SwitchboardConfig c = app.config();
+      log.info("Switchboard listening on http://{}:{} | database: {} | {} channels, {} client keys",
+          c.server().host(), app.port(), app.store().describe(), c.channels().size(), c.apiKeys().size());
+    } catch (ConfigException e) {
+      vertx.close();
+      exit(log, 2, "configuration error: " + e.getMessage());
+      return;
+    } catch (Exception e) {
+      vertx.close();
+      exit(log, 1, "Switchboard failed to start: " + e.getMessage());
+      return;
+    }
+
+    Switchboard running = app;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping: no new connections; in-flight requests get {} ms", running.config().server().shutdownGraceMs());
+      try {
+        running.stop().eventually(vertx::close)
+            .await(running.config().server().shutdownGraceMs() + 30_000, TimeUnit.MILLISECONDS);
+        log.info("stopped");
+      } catch (Exception e) {
+        log.error("stop did not complete cleanly: {}", e.toString());
+      }
+    }, "switchboard-shutdown"));
+  }
+
+  /** Adds the built-in demo upstream as channel {@code demo} and a fresh client key, printed once. */
+  private static Switchboard startWithDemo(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, Logger log) throws Exception {
+    DemoUpstream upstream = DemoUpstream.start(vertx).await();
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    String key = "sk-demo-" + HexFormat.of().formatHex(random);
+    List<SwitchboardConfig.ChannelConfig> channels = new ArrayList<>(config.channels());
+    channels.removeIf(ch -> ch.name().equals("demo"));
+    channels.add(new SwitchboardConfig.ChannelConfig("demo", "openai", List.of(upstream.baseUrl()), List.of(),
+        List.of("demo"), Map.of(), 0, 1));
+    List<SwitchboardConfig.ApiKeyConfig> keys = new ArrayList<>(config.apiKeys());
+    keys.removeIf(k -> k.name().equals("demo"));
+    keys.add(new SwitchboardConfig.ApiKeyConfig("demo", key, null, List.of()));
+    SwitchboardConfig withDemo = new SwitchboardConfig(config.server(), config.database(), config.redis(), config.limits(),
+        config.routing(), config.stats(), config.security(), List.copyOf(channels), List.copyOf(keys));
+    Future<Switchboard> started = Switchboard.start(vertx, withDemo, metrics, upstream);
+    Switchboard app = started.await();
+    log.info("demo mode: channel 'demo' (model 'demo') and client key {}", key);
+    log.info("try: curl http://127.0.0.1:{}/v1/chat/completions -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' -d '{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'", app.port(), key);
+    return app;
+  }
+
+  private static void exit(Logger log, int status, String message) {
+    log.error(message);
+    System.exit(status);
+  }
+}
