@@ -49,7 +49,11 @@ final class EnvOverrides {
       String wanted = rest.substring(cut + 1).replace("_", "").toLowerCase(Locale.ROOT);
       String key = keys.stream().filter(k -> k.toLowerCase(Locale.ROOT).equals(wanted)).findFirst()
           .orElseThrow(() -> new ConfigException(name, "unknown key in section '" + sectionName + "' (known: " + String.join(", ", keys.stream().sorted().toList()) + ")"));
-      JsonObject section = root.getJsonObject(sectionName);
+      Object existing = root.getValue(sectionName);
+      if (existing != null && !(existing instanceof JsonObject)) {
+        throw new ConfigException(sectionName, "expected a mapping");
+      }
+      JsonObject section = (JsonObject) existing;
       if (section == null) {
         section = new JsonObject();
         root.put(sectionName, section);
@@ -96,7 +100,8 @@ final class EnvOverrides {
       int dflt = ref.indexOf(":-");
       String var = dflt < 0 ? ref : ref.substring(0, dflt);
       String value = env.get(var);
-      if (value == null) {
+      // As in the shell, ${VAR:-default} also takes the default when VAR is set but empty.
+      if (value == null || (value.isEmpty() && dflt >= 0)) {
         if (dflt < 0) {
           throw new ConfigException(path, "refers to environment variable " + var + ", which is not set");
         }

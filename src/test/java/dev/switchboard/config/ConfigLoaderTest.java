@@ -297,6 +297,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anEmptyVariableTakesTheDefaultAsInTheShell() {
+    SwitchboardConfig c = parse("server: {host: '${BIND:-127.0.0.1}'}", Map.of("BIND", ""));
+    assertEquals("127.0.0.1", c.server().host());
+  }
+
+  @Test
+  void anOverrideOfASectionThatIsNotAMappingNamesTheSection() {
+    rejects("server", "server: 8080", Map.of("SWITCHBOARD_SERVER_PORT", "9090"));
+  }
+
+  @Test
   void anUnterminatedReferenceNamesTheKey() {
     rejects("server.host", "server: {host: '${HOST'}");
   }
