@@ -41,7 +41,12 @@ public final class TopLevelJson {
       throw new MalformedJsonException("the request body is empty; expected a JSON object");
     }
     try (JsonParser p = FACTORY.createParser(range.array(), range.offset(), range.length())) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
+      JsonToken first = p.nextToken();
+      // Jackson reads UTF-16/32 too, but then has no byte offsets (-1) to slice by.
+      if (p.currentTokenLocation().getByteOffset() < 0) {
+        throw new MalformedJsonException("the request body must be JSON in UTF-8");
+      }
+      if (first != JsonToken.START_OBJECT) {
         throw new MalformedJsonException("the request body must be a JSON object");
       }
       Map<String, Field> fields = new HashMap<>();

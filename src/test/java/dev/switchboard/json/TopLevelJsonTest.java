@@ -126,4 +126,21 @@ class TopLevelJsonTest {
   void allowsTrailingWhiteSpace() throws Exception {
     assertEquals(1, TopLevelJson.scan(Buffer.buffer("{\"a\":1}\r\n\t "), Set.of("a")).fieldCount());
   }
+
+  @Test
+  void rejectsUtf16AndUtf32WhichHaveNoByteOffsets() {
+    for (String charset : new String[] {"UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE", "UTF-32LE"}) {
+      Buffer body = Buffer.buffer("{\"a\":\"x\"}".getBytes(java.nio.charset.Charset.forName(charset)));
+      MalformedJsonException e = assertThrows(MalformedJsonException.class, () -> TopLevelJson.scan(body, Set.of("a")), charset);
+      assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    }
+  }
+
+  @Test
+  void offsetsAreExactAfterAUtf8ByteOrderMark() throws Exception {
+    Buffer body = Buffer.buffer(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}).appendString("{\"a\":\"x\"}");
+    TopLevelJson.Scan scan = TopLevelJson.scan(body, Set.of("a"));
+    assertEquals("\"x\"", slice(body, scan.get("a")));
+    assertEquals(body.length() - 1, scan.closingBrace());
+  }
 }

@@ -162,6 +162,15 @@ class ChatCompletionsRequestTest {
     }
   }
 
+  @Test
+  void rejectsABodyThatIsNotUtf8() {
+    String json = "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true}," + MESSAGES + "}";
+    for (var charset : List.of(StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16)) {
+      Buffer body = Buffer.buffer(json.getBytes(charset));
+      assertThrows(MalformedJsonException.class, () -> ChatCompletionsRequest.parse(body), charset.name());
+    }
+  }
+
   // ---- property: for random valid requests, only model and stream_options change ----
 
   @Test
