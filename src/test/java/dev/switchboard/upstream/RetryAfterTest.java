@@ -63,4 +63,12 @@ class RetryAfterTest {
       assertEquals(-1, millis("retry-after", garbage), garbage);
     }
   }
+
+  @Test
+  void numbersOutsideTheHttpGrammarAreGarbage() {
+    for (String garbage : new String[] {"NaN", "Infinity", "-Infinity", "0x1p4", "5d", "2f", "1e3", "+5", ".5", "5."}) {
+      assertEquals(-1, millis("retry-after", garbage), garbage);
+      assertEquals(-1, millis("retry-after-ms", garbage), "retry-after-ms: " + garbage);
+    }
+  }
 }
