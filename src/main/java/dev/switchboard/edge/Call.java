@@ -24,6 +24,8 @@ final class Call {
   int attempts;
   Lease lease;
   GatewayError lastFailure;
+  /** False once any attempt failed for a reason other than a 429. */
+  boolean onlyRateLimited = true;
   long firstTokenNanos;
   Usage usage;
   boolean finished;

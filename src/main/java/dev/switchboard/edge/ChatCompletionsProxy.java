@@ -159,6 +159,7 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
           if (ar.failed()) {
             boolean timeout = ar.cause() instanceof TimeoutException;
             report(lease, timeout ? Outcome.Kind.TIMEOUT : Outcome.Kind.CONNECT_ERROR, 0, -1, latencyNanos);
+            call.onlyRateLimited = false;
             call.lastFailure = new GatewayError(timeout ? 504 : 502, "upstream_error", timeout ? "upstream_timeout" : "upstream_unreachable",
                 timeout ? "The upstream did not answer in time." : "The upstream could not be reached.");
             return retry(call, parsed, resp);
@@ -175,7 +176,7 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
           if (kind == Outcome.Kind.CLIENT_ERROR) {
             return Future.succeededFuture(exchange);
           }
-          return upstreamFailure(exchange.response(), status, retryAfter).compose(failure -> {
+          return upstreamFailure(exchange.response(), status, retryAfter, call).compose(failure -> {
             call.lastFailure = failure;
             return retry(call, parsed, resp);
           });
@@ -204,11 +205,15 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
   }
 
   /** Reads the upstream's error (bounded) to keep its message where that is safe to pass on. */
-  private Future<GatewayError> upstreamFailure(HttpClientResponse response, int status, long retryAfterMs) {
+  private Future<GatewayError> upstreamFailure(HttpClientResponse response, int status, long retryAfterMs, Call call) {
+    call.onlyRateLimited &= status == 429;
     return UpstreamErrors.read(response).map(message -> {
-      if (status == 429) {
+      if (status == 429 && call.onlyRateLimited) {
         return new GatewayError(429, "rate_limit_error", "upstream_rate_limited",
             "All upstreams for this model are rate limited. Last upstream said: " + message, retryAfterMs);
+      }
+      if (status == 429) {
+        return new GatewayError(502, "upstream_error", "upstream_429", "The upstream rate limited the last attempt: " + message);
       }
       if (status == 401 || status == 403) {
         return new GatewayError(502, "upstream_error", "upstream_auth_failed",
