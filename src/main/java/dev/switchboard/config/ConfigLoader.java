@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code switchboard.yaml}, applies environment overrides and interpolation, fills
@@ -24,6 +26,8 @@ public final class ConfigLoader {
 
   public static final Set<String> CHANNEL_TYPES = Set.of("openai");
   private static final Set<String> DATABASE_TYPES = Set.of("sqlite", "postgres", "mysql");
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
   private ConfigLoader() {}
 
@@ -50,7 +54,11 @@ public final class ConfigLoader {
 
   /** Pure: YAML tree + environment in, validated configuration out. */
   public static SwitchboardConfig parse(JsonObject yaml, Map<String, String> env) {
-    JsonObject root = EnvOverrides.apply(yaml, env);
+    List<String> ignored = new ArrayList<>();
+    JsonObject root = EnvOverrides.apply(yaml, env, ignored);
+    if (!ignored.isEmpty()) {
+      log.info("ignoring environment variables that name no configuration section: {}", ignored);
+    }
     Section top = new Section("", root, Set.of("server", "database", "redis", "limits", "routing", "stats", "security", "channels", "apiKeys"));
 
     Section s = Section.of("server", top.raw("server"), EnvOverrides.SECTIONS.get("server"));
@@ -127,6 +135,8 @@ public final class ConfigLoader {
       }
       List<String> keys = new ArrayList<>(c.strings("keys"));
       keys.addAll(c.strings("key"));
+      // a key that interpolated to nothing (${VAR:-} with VAR unset) means "no key", not an empty secret
+      keys.removeIf(String::isBlank);
       List<String> models = c.strings("models");
       Map<String, String> modelMap = c.stringMap("modelMap");
       if (models.isEmpty() && modelMap.isEmpty()) {

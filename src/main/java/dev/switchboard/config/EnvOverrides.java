@@ -30,6 +30,11 @@ final class EnvOverrides {
   private EnvOverrides() {}
 
   static JsonObject apply(JsonObject yaml, Map<String, String> env) {
+    return apply(yaml, env, new java.util.ArrayList<>());
+  }
+
+  /** As {@link #apply(JsonObject, Map)}, adding to {@code ignored} the SWITCHBOARD_ variables that name no section. */
+  static JsonObject apply(JsonObject yaml, Map<String, String> env, java.util.List<String> ignored) {
     JsonObject root = yaml.copy();
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       String name = e.getKey();
@@ -44,7 +49,9 @@ final class EnvOverrides {
       }
       Set<String> keys = SECTIONS.get(sectionName);
       if (keys == null || cut < 0) {
-        throw new ConfigException(name, "unknown configuration variable (sections: " + String.join(", ", new TreeMap<>(SECTIONS).keySet()) + ")");
+        // not ours: Kubernetes injects SWITCHBOARD_PORT, SWITCHBOARD_SERVICE_HOST... for a Service of that name
+        ignored.add(name);
+        continue;
       }
       String wanted = rest.substring(cut + 1).replace("_", "").toLowerCase(Locale.ROOT);
       String key = keys.stream().filter(k -> k.toLowerCase(Locale.ROOT).equals(wanted)).findFirst()

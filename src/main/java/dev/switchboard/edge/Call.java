@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
+import io.vertx.core.http.HttpClientRequest;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -23,9 +24,15 @@ final class Call {
   int attempts;
   Lease lease;
   GatewayError lastFailure;
+  /** False once any attempt failed for a reason other than a 429. */
+  boolean onlyRateLimited = true;
   long firstTokenNanos;
   Usage usage;
   boolean finished;
+  /** The attempt in flight, reset if the client leaves. */
+  HttpClientRequest upstreamRequest;
+  /** What else to do when the client leaves (set while a stream is relayed). */
+  Runnable onClientGone;
 
   Call(String requestId, String route) {
     this.requestId = requestId;

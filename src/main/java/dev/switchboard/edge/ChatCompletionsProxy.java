@@ -7,6 +7,8 @@ import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.select.Lease;
 import dev.switchboard.select.Outcome;
 import dev.switchboard.select.PoolSnapshot;
+import dev.switchboard.translate.ParseJob;
+import dev.switchboard.translate.TranslatorVerticle;
 import dev.switchboard.translate.openai.ChatCompletionsRequest;
 import dev.switchboard.upstream.RetryAfter;
 import dev.switchboard.upstream.UpstreamClient;
@@ -16,6 +18,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -37,6 +41,7 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
 
   static final String ROUTE = "chat_completions";
   private static final Logger log = LoggerFactory.getLogger(ChatCompletionsProxy.class);
+  private static final GatewayError CLIENT_GONE = new GatewayError(499, "client_closed", "client_closed", "The client went away.");
   private static final CharSequence ROUTE_HEADER = HttpHeaders.createOptimized("x-switchboard-route");
   private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
@@ -67,11 +72,12 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     HttpServerResponse resp = ctx.response();
     Call call = new Call(RequestIds.next(), ROUTE);
     resp.putHeader(REQUEST_ID, call.requestId);
+    resp.closeHandler(v -> clientGone(call));
     PoolSnapshot pool = snapshot.get();
     Future.succeededFuture(pool)
         .map(p -> authenticate(req, p, call))
         .compose(v -> BodyReader.read(req, limits.maxBodyBytes()))
-        .map(body -> parse(body, pool, call))
+        .compose(body -> parse(body, pool, call))
         .compose(parsed -> attempt(call, parsed, resp).map(exchange -> new Answer(parsed, exchange)))
         .compose(answer -> relay(call, answer, resp))
         .onFailure(err -> fail(call, resp, err));
@@ -93,27 +99,43 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     return null;
   }
 
-  private ChatCompletionsRequest parse(Buffer body, PoolSnapshot pool, Call call) {
+  /** Small bodies are scanned here; large ones on the translator workers, off the event loop. */
+  private Future<ChatCompletionsRequest> parse(Buffer body, PoolSnapshot pool, Call call) {
     call.bytesIn = body.length();
     metrics.requestBytes(body.length());
-    ChatCompletionsRequest parsed;
-    try {
-      parsed = ChatCompletionsRequest.parse(body);
-    } catch (MalformedJsonException e) {
-      throw GatewayError.badRequest(e.getMessage());
+    Future<ChatCompletionsRequest> parsed;
+    if (body.length() > TranslatorVerticle.OFFLOAD_BYTES) {
+      parsed = vertx.eventBus().<ChatCompletionsRequest>request(Addresses.TRANSLATE_REQUEST, new ParseJob(body))
+          .map(Message::body)
+          .recover(err -> Future.failedFuture(err instanceof ReplyException re && re.failureCode() == 400
+              ? GatewayError.badRequest(re.getMessage()) : err));
+    } else {
+      try {
+        parsed = Future.succeededFuture(ChatCompletionsRequest.parse(body));
+      } catch (MalformedJsonException e) {
+        return Future.failedFuture(GatewayError.badRequest(e.getMessage()));
+      }
     }
-    call.stream = parsed.stream();
-    if (!pool.serves(parsed.model()) || !call.key.allows(parsed.model())) {
-      throw GatewayError.modelNotFound(parsed.model());
-    }
-    call.model = parsed.model();
-    return parsed;
+    return parsed.map(request -> {
+      call.stream = request.stream();
+      if (!pool.serves(request.model()) || !call.key.allows(request.model())) {
+        throw GatewayError.modelNotFound(request.model());
+      }
+      call.model = request.model();
+      return request;
+    });
+  }
+
+  private void clientGone(Call call) {
+    if (call.finished) return;
+    if (call.upstreamRequest != null) call.upstreamRequest.reset();
+    if (call.onClientGone != null) call.onClientGone.run();
   }
 
   /** One attempt on a fresh lease; on a retryable failure, the next, until retries run out. */
   private Future<UpstreamClient.Exchange> attempt(Call call, ChatCompletionsRequest parsed, HttpServerResponse resp) {
     if (resp.closed()) {
-      return Future.failedFuture(new GatewayError(499, "client_closed", "client_closed", "The client went away."));
+      return Future.failedFuture(CLIENT_GONE);
     }
     long now = System.currentTimeMillis();
     PoolSnapshot pool = snapshot.get();
@@ -125,13 +147,19 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     call.attempts++;
     call.lease = lease;
     long sent = System.nanoTime();
-    return upstream.post(lease, "/chat/completions", headers(lease, parsed), parsed.forUpstream(lease.upstreamModel()))
+    return upstream.post(lease, "/chat/completions", headers(lease, parsed), parsed.forUpstream(lease.upstreamModel()),
+            req -> call.upstreamRequest = req)
         .transform(ar -> {
+          if (resp.closed()) {
+            // we reset it ourselves: not the upstream's fault, and nobody to answer
+            return Future.failedFuture(CLIENT_GONE);
+          }
           long latencyNanos = System.nanoTime() - sent;
           metrics.upstreamLatency(lease.channelName(), latencyNanos);
           if (ar.failed()) {
             boolean timeout = ar.cause() instanceof TimeoutException;
             report(lease, timeout ? Outcome.Kind.TIMEOUT : Outcome.Kind.CONNECT_ERROR, 0, -1, latencyNanos);
+            call.onlyRateLimited = false;
             call.lastFailure = new GatewayError(timeout ? 504 : 502, "upstream_error", timeout ? "upstream_timeout" : "upstream_unreachable",
                 timeout ? "The upstream did not answer in time." : "The upstream could not be reached.");
             return retry(call, parsed, resp);
@@ -148,7 +176,7 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
           if (kind == Outcome.Kind.CLIENT_ERROR) {
             return Future.succeededFuture(exchange);
           }
-          return upstreamFailure(exchange.response(), status, retryAfter).compose(failure -> {
+          return upstreamFailure(exchange.response(), status, retryAfter, call).compose(failure -> {
             call.lastFailure = failure;
             return retry(call, parsed, resp);
           });
@@ -177,11 +205,15 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
   }
 
   /** Reads the upstream's error (bounded) to keep its message where that is safe to pass on. */
-  private Future<GatewayError> upstreamFailure(HttpClientResponse response, int status, long retryAfterMs) {
+  private Future<GatewayError> upstreamFailure(HttpClientResponse response, int status, long retryAfterMs, Call call) {
+    call.onlyRateLimited &= status == 429;
     return UpstreamErrors.read(response).map(message -> {
-      if (status == 429) {
+      if (status == 429 && call.onlyRateLimited) {
         return new GatewayError(429, "rate_limit_error", "upstream_rate_limited",
             "All upstreams for this model are rate limited. Last upstream said: " + message, retryAfterMs);
+      }
+      if (status == 429) {
+        return new GatewayError(502, "upstream_error", "upstream_429", "The upstream rate limited the last attempt: " + message);
       }
       if (status == 401 || status == 403) {
         return new GatewayError(502, "upstream_error", "upstream_auth_failed",

@@ -64,13 +64,10 @@ final class StreamRelay {
         .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
         .putHeader(X_ACCEL, NO);
     metrics.streamStarted();
-    resp.closeHandler(v -> {
-      if (!call.finished) {
-        exchange.request().reset();
-        metrics.truncated("client_closed");
-        done(499, "client_closed");
-      }
-    });
+    call.onClientGone = () -> {
+      metrics.truncated("client_closed");
+      done(499, "client_closed");
+    };
     return relay.pipe()
         .endOnSuccess(false)
         .endOnFailure(false)

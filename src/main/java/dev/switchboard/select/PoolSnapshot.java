@@ -144,7 +144,7 @@ public final class PoolSnapshot {
 
   private Lease pickCredential(Route route, Set<Long> tried, long nowMs, ThreadLocalRandom random) {
     Channel ch = route.channel();
-    String baseUrl = ch.baseUrls().get(0);
+    String baseUrl = ch.baseUrls().size() == 1 ? ch.baseUrls().get(0) : ch.baseUrls().get(random.nextInt(ch.baseUrls().size()));
     if (ch.credentials().isEmpty()) {
       long target = -ch.id();
       return usable(target, tried, nowMs) ? new Lease(ch.id(), ch.name(), ch.type(), 0, null, baseUrl, route.upstreamModel()) : null;

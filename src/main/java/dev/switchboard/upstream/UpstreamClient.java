@@ -3,6 +3,7 @@ package dev.switchboard.upstream;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.select.Lease;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,10 +31,8 @@ public final class UpstreamClient {
 
   private final HttpClientAgent client;
   private final SwitchboardConfig.Routing routing;
-  private final Vertx vertx;
 
   public UpstreamClient(Vertx vertx, SwitchboardConfig.Routing routing) {
-    this.vertx = vertx;
     this.routing = routing;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
@@ -52,9 +51,11 @@ public final class UpstreamClient {
 
   /**
    * POSTs the body to {@code lease.baseUrl() + path}. The returned response is paused. A
-   * connect error, a timeout before the head, or a reset fails the future.
+   * connect error, a timeout before the head, or a reset fails the future. {@code created} gets
+   * the request as soon as it exists, so the caller can reset it if its own client leaves.
    */
-  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body) {
+  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body,
+      Handler<HttpClientRequest> created) {
     RequestOptions ro = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(lease.baseUrl() + path)
@@ -62,6 +63,7 @@ public final class UpstreamClient {
         .setConnectTimeout(routing.connectTimeoutMs())
         .setIdleTimeout(routing.firstByteTimeoutMs());
     return client.request(ro).compose(req -> {
+      created.handle(req);
       req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(body.length()));
       Promise<Exchange> head = Promise.promise();
       req.response().onComplete(ar -> {
@@ -88,9 +90,5 @@ public final class UpstreamClient {
 
   public Future<Void> close() {
     return client.close();
-  }
-
-  Vertx vertx() {
-    return vertx;
   }
 }

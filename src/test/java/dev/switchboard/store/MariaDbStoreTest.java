@@ -1,6 +1,7 @@
 package dev.switchboard.store;
 
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.testing.TestServers;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class MariaDbStoreTest extends StoreContractTest {
 
-  private static final String URL = System.getenv("SWITCHBOARD_TEST_MYSQL_URL");
+  private static final String URL = TestServers.mysqlUrl();
 
   private static String skipNotice;
 

@@ -22,7 +22,7 @@ final class TestDatabases {
     if (url != null && !url.isBlank()) {
       return null;
     }
-    String notice = "*** SKIPPED: " + suite + " store suite — set " + variable + " ***";
+    String notice = "*** SKIPPED: " + suite + " store suite — set " + variable + " (or run a Docker engine for Testcontainers) ***";
     System.err.println();
     System.err.println(notice);
     System.err.println();
