@@ -253,11 +253,10 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void rejectsUnknownSwitchboardVariablesByName() {
+  void rejectsAnUnknownKeyOfAKnownSectionByVariableName() {
     ConfigException e = rejects("SWITCHBOARD_SERVER_PROT", "", Map.of("SWITCHBOARD_SERVER_PROT", "1"));
     assertTrue(e.getMessage().contains("port"), e.getMessage());
-    rejects("SWITCHBOARD_SERVR_PORT", "", Map.of("SWITCHBOARD_SERVR_PORT", "1"));
-    rejects("SWITCHBOARD_SERVER", "", Map.of("SWITCHBOARD_SERVER", "1"));
+    rejects("SWITCHBOARD_LIMITS_MAX_BODY", "", Map.of("SWITCHBOARD_LIMITS_MAX_BODY", "1MiB"));
   }
 
   @Test
@@ -269,6 +268,22 @@ class ConfigLoaderTest {
         "PATH", "/usr/bin",
         "SERVER_PORT", "1"));
     assertEquals(parse(""), c);
+  }
+
+  @Test
+  void ignoresVariablesThatNameNoSectionLikeKubernetesServiceLinks() {
+    SwitchboardConfig c = parse("", Map.of(
+        "SWITCHBOARD_PORT", "tcp://10.0.0.7:8080",
+        "SWITCHBOARD_PORT_8080_TCP_ADDR", "10.0.0.7",
+        "SWITCHBOARD_SERVICE_HOST", "10.0.0.7",
+        "SWITCHBOARD_SERVR_PORT", "1"));
+    assertEquals(parse(""), c);
+  }
+
+  @Test
+  void aKeyThatInterpolatesToNothingMeansNoKey() {
+    SwitchboardConfig c = parse(CHANNEL.replace("sk-a", "\"${OPENAI_KEY:-}\""));
+    assertEquals(List.of(), c.channels().get(0).keys());
   }
 
   @Test

@@ -45,11 +45,20 @@ class PoolSnapshotTest {
   }
 
   @Test
-  void leasesCarryTheChannelItsCredentialAndTheFirstBaseUrl() {
+  void leasesCarryTheChannelAndItsCredential() {
     Lease lease = pool(channel(1, 0, 1, key(11, 1))).pick(MODEL, Set.of(), NOW);
-    assertEquals(new Lease(1, "ch1", "openai", 11, "sk-11", "https://ch1.example/v1", MODEL), lease);
+    assertEquals(new Lease(1, "ch1", "openai", 11, "sk-11", lease.baseUrl(), MODEL), lease);
     assertEquals(11, lease.target());
     assertFalse(lease.toString().contains("sk-11"), "a lease never prints its secret");
+  }
+
+  @Test
+  void everyBaseUrlOfAChannelIsUsed() {
+    PoolSnapshot pool = pool(channel(1, 0, 1, key(11, 1)));
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 2_000; i++) counts.merge(pool.pick(MODEL, Set.of(), NOW).baseUrl(), 1, Integer::sum);
+    assertEquals(Set.of("https://ch1.example/v1", "https://spare.example/v1"), counts.keySet());
+    assertTrue(counts.values().stream().allMatch(n -> n > 800), counts.toString());
   }
 
   @Test
@@ -143,7 +152,8 @@ class PoolSnapshotTest {
   void aChannelWithoutKeysIsItsOwnTargetByNegativeId() {
     Channel local = channel(7, 0, 1);
     Lease lease = pool(local).pick(MODEL, Set.of(), NOW);
-    assertEquals(new Lease(7, "ch7", "openai", 0, null, "https://ch7.example/v1", MODEL), lease);
+    assertEquals(new Lease(7, "ch7", "openai", 0, null, lease.baseUrl(), MODEL), lease);
+    assertTrue(local.baseUrls().contains(lease.baseUrl()));
     assertEquals(-7, lease.target());
     assertNull(pool(local).pick(MODEL, Set.of(-7L), NOW));
     assertNull(pool(Map.of(-7L, NOW + 1), local).pick(MODEL, Set.of(), NOW));
