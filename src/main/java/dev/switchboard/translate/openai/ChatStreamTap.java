@@ -40,8 +40,11 @@ public final class ChatStreamTap implements SseTap {
       done = true;
       return true;
     }
-    int u = ByteScan.indexOf(data, USAGE, 0);
-    boolean hasUsage = u >= 0 && isObjectAfterColon(data, u + USAGE.length);
+    // an earlier "usage" may be a string value or a nested "usage":null; look at every mention
+    boolean hasUsage = false;
+    for (int u = ByteScan.indexOf(data, USAGE, 0); u >= 0 && !hasUsage; u = ByteScan.indexOf(data, USAGE, u + 1)) {
+      hasUsage = isObjectAfterColon(data, u + USAGE.length);
+    }
     boolean hasError = !hasUsage && ByteScan.indexOf(data, ERROR, 0) >= 0;
     if (!hasUsage && !hasError) return true;
     JsonObject chunk;

@@ -70,6 +70,15 @@ class ChatStreamTapTest {
   }
 
   @Test
+  void findsTheUsageObjectAfterAnEarlierMentionThatIsNotOne() {
+    ChatStreamTap tap = new ChatStreamTap(false);
+    assertFalse(show(tap, "data: {\"object\":\"usage\",\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1}}\n\n"));
+    assertEquals(new Usage(2, 1, 0, 0), tap.usage());
+    assertTrue(show(tap, "data: {\"choices\":[{\"delta\":{},\"usage\":null}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\n\n"));
+    assertEquals(new Usage(3, 4, 0, 0), tap.usage());
+  }
+
+  @Test
   void theWordUsageInsideContentIsNotUsage() {
     ChatStreamTap tap = new ChatStreamTap(false);
     assertTrue(show(tap, "data: {\"choices\":[{\"delta\":{\"content\":\"\\\"usage\\\":{} and \\\"error\\\":{}\"}}]}\n\n"));
