@@ -119,7 +119,14 @@ final class Section {
       throw new ConfigException(key(name), "expected a mapping of model names");
     }
     Map<String, String> out = new LinkedHashMap<>();
-    o.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+    o.forEach(e -> {
+      Object value = e.getValue();
+      // `fast:` with nothing after it is YAML null; it must not become the model name "null"
+      if (value == null || value instanceof JsonObject || value instanceof JsonArray || String.valueOf(value).isBlank()) {
+        throw new ConfigException(key(name) + "." + e.getKey(), "expected the upstream model name");
+      }
+      out.put(e.getKey(), String.valueOf(value).trim());
+    });
     return Map.copyOf(out);
   }
 

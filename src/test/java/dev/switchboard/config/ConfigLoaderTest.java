@@ -222,6 +222,9 @@ class ConfigLoaderTest {
     rejects("channels[0].models", "channels: [{name: a, baseUrl: 'http://a'}]");
     rejects("channels[0].weight", "channels: [{name: a, baseUrl: 'http://a', models: [m], weight: 0}]");
     rejects("channels[0].modelMap", "channels: [{name: a, baseUrl: 'http://a', modelMap: [m]}]");
+    rejects("channels[0].modelMap.fast", "channels: [{name: a, baseUrl: 'http://a', modelMap: {fast: }}]");
+    rejects("channels[0].modelMap.fast", "channels: [{name: a, baseUrl: 'http://a', modelMap: {fast: [a, b]}}]");
+    rejects("channels[0].modelMap.fast", "channels: [{name: a, baseUrl: 'http://a', modelMap: {fast: '  '}}]");
   }
 
   @Test
