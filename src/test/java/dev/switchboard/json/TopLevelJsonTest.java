@@ -143,4 +143,19 @@ class TopLevelJsonTest {
     assertEquals("\"x\"", slice(body, scan.get("a")));
     assertEquals(body.length() - 1, scan.closingBrace());
   }
+
+  @Test
+  void rejectsNestingDeeperThanJacksonAllowsWithoutBlowingTheStack() {
+    String deep = "{\"a\":1,\"b\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+    assertThrows(MalformedJsonException.class, () -> TopLevelJson.scan(Buffer.buffer(deep), Set.of("a")));
+  }
+
+  @Test
+  void acceptsLargeNestedValuesItSkips() throws Exception {
+    String message = "{\"role\":\"user\",\"content\":\"" + "x".repeat(1 << 20) + "\"},";
+    String big = "{\"messages\":[" + message.repeat(8) + "{}],\"a\":true}";
+    TopLevelJson.Scan scan = TopLevelJson.scan(Buffer.buffer(big), Set.of("a", "messages"));
+    assertEquals("true", slice(Buffer.buffer(big), scan.get("a")));
+    assertEquals(JsonToken.START_ARRAY, scan.get("messages").token());
+  }
 }
