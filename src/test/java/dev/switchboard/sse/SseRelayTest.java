@@ -224,6 +224,30 @@ class SseRelayTest {
   }
 
   @Test
+  void randomStreamsWithRandomDropsYieldExactlyTheKeptEvents() {
+    Random random = new Random(1234);
+    for (int i = 0; i < 1_000; i++) {
+      String eol = random.nextBoolean() ? "\n" : "\r\n";
+      List<String> events = new ArrayList<>();
+      List<String> kept = new ArrayList<>();
+      for (int e = 1 + random.nextInt(8); e > 0; e--) {
+        boolean drop = random.nextInt(3) == 0;
+        StringBuilder event = new StringBuilder();
+        for (int line = 1 + random.nextInt(3); line > 0; line--) {
+          event.append(line == 1 ? "data: " : "id: ").append(drop ? "DROP" : "keep").append("x".repeat(random.nextInt(40))).append(eol);
+        }
+        String text = event.append(eol).toString();
+        events.add(text);
+        if (!drop) kept.add(text);
+      }
+      byte[] input = bytes(events);
+      Run run = new Run(e -> e.contains("DROP"), true, BIG).feed(input, randomCuts(random, input.length));
+      assertEquals(Buffer.buffer(bytes(kept)), run.output, () -> String.join("", events));
+      assertEquals(events, run.tap.events);
+    }
+  }
+
+  @Test
   void dropModeKeepsEverythingWhenTheTapDropsNothing() {
     byte[] input = bytes(crlf(EVENTS));
     Random random = new Random(9);
