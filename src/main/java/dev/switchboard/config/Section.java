@@ -67,6 +67,9 @@ final class Section {
     if (v == null) return dflt;
     long n;
     try {
+      if (v instanceof Number num && num.doubleValue() != Math.rint(num.doubleValue())) {
+        throw new NumberFormatException();
+      }
       n = v instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(v).trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(key(name), "expected a whole number, got '" + v + "'");

@@ -29,7 +29,8 @@ public final class OpenAiErrors {
     }
     resp.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
     if (e.retryAfterMs() >= 0) {
-      resp.putHeader(RETRY_AFTER, Long.toString(Math.max(1, (e.retryAfterMs() + 999) / 1000)));
+      long ms = e.retryAfterMs();
+      resp.putHeader(RETRY_AFTER, Long.toString(Math.max(1, ms / 1000 + (ms % 1000 == 0 ? 0 : 1))));
     }
     return resp.end(envelope(e).toBuffer());
   }

@@ -39,6 +39,8 @@ final class Health {
       case CLIENT_ERROR -> false;
       case RATE_LIMITED -> bench(o, nowMs, Math.min(o.retryAfterMs() > 0 ? o.retryAfterMs() : DEFAULT_RATE_LIMIT_MS, maxCooldownMs), "rate limited (429)");
       case AUTH_FAILED -> bench(o, nowMs, maxCooldownMs, "credential rejected (" + o.status() + ")");
+      // the count survives the bench: the first attempt after it is a half-open probe, and a
+      // failed probe benches the target again at once
       case SERVER_ERROR, CONNECT_ERROR, TIMEOUT -> {
         int n = failuresInARow.merge(o.target(), 1, Integer::sum);
         yield n >= FAILURES_TO_BENCH && bench(o, nowMs, Math.min(FAILURE_BENCH_MS, maxCooldownMs), n + " failures in a row, last " + o.kind());
