@@ -64,13 +64,7 @@ final class StreamRelay {
         .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
         .putHeader(X_ACCEL, NO);
     metrics.streamStarted();
-    resp.closeHandler(v -> {
-      if (!call.finished) {
-        exchange.request().reset();
-        metrics.truncated("client_closed");
-        done(499, "client_closed");
-      }
-    });
+    resp.closeHandler(v -> clientClosed());
     return relay.pipe()
         .endOnSuccess(false)
         .endOnFailure(false)
@@ -80,6 +74,11 @@ final class StreamRelay {
             return Future.succeededFuture();
           }
           call.usage = tap.usage();
+          if (resp.closed()) {
+            // The pipe can fail on the dead client before the close handler runs: still the client's doing.
+            clientClosed();
+            return Future.succeededFuture();
+          }
           if (ar.succeeded() && tap.done()) {
             return resp.end().onComplete(x -> done(200, null));
           }
@@ -97,6 +96,14 @@ final class StreamRelay {
             return Future.<Void>succeededFuture();
           });
         });
+  }
+
+  private void clientClosed() {
+    if (!call.finished) {
+      exchange.request().reset();
+      metrics.truncated("client_closed");
+      done(499, "client_closed");
+    }
   }
 
   private void done(int status, String errorClass) {
