@@ -68,16 +68,19 @@ public final class Switchboard {
   private Future<Void> deploy(GatewayMetrics metrics) {
     int edges = config.server().instances() > 0 ? config.server().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
+    // actual port would bind a second socket. A negative port is Vert.x's shared random port.
+    int listenPort = config.server().port() == 0 ? -1 : config.server().port();
     return deployOne(new SelectorVerticle(store, config.routing()), new DeploymentOptions())
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics.registry()), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)).onSuccess(deployments::add))
-        .compose(v -> deployEdge(metrics, config.server().port()))
+        .compose(v -> deployEdge(metrics, listenPort))
         .compose(first -> {
           port = first;
           Future<Void> rest = Future.succeededFuture();
           for (int i = 1; i < edges; i++) {
-            rest = rest.compose(v -> deployEdge(metrics, port).mapEmpty());
+            rest = rest.compose(v -> deployEdge(metrics, listenPort).mapEmpty());
           }
           return rest;
         });
