@@ -1,0 +1,126 @@
+package dev.switchboard.edge;
+
+import static dev.switchboard.edge.Chat.CLIENT_KEY;
+import static dev.switchboard.edge.Chat.MODEL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.testing.Behavior;
+import dev.switchboard.testing.MockUpstream;
+import dev.switchboard.testing.TestGateway;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * 200 concurrent streams over two edges, half of them read by clients that stop reading: the
+ * fast half finishes while the slow half is still open, and every stream delivers every byte.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ConcurrentStreamsTest {
+
+  private static final int STREAMS = 200;
+  /** 300 deltas of ~40 characters: about 50 KB of events per stream. */
+  private static final String CONTENT = IntStream.range(0, 300)
+      .mapToObj(i -> String.format("word-%05d-abcdefghijklmnopqrstuvwxyz", i))
+      .collect(Collectors.joining(" "));
+
+  private Vertx vertx;
+  private MockUpstream mock;
+  private TestGateway gateway;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    mock = MockUpstream.start(vertx).await();
+    mock.defaultBehavior(Behavior.ok().content(CONTENT));
+    gateway = TestGateway.builder(vertx)
+        .channel(TestGateway.channel("primary", mock.baseUrl(), MODEL))
+        .clientKey("client", CLIENT_KEY)
+        .server("instances", 2)
+        .routing("firstByteTimeout", "20s")
+        .routing("idleTimeout", "20s")
+        .start();
+  }
+
+  @AfterEach
+  void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void slowReadersDoNotHoldUpFastOnesAndEveryStreamDeliversEveryByte() {
+    Promise<Void> releaseSlow = Promise.promise();
+    AtomicInteger slowEnded = new AtomicInteger();
+    List<Future<String>> fast = new ArrayList<>();
+    List<Future<String>> slow = new ArrayList<>();
+    for (int i = 0; i < STREAMS; i++) {
+      boolean isSlow = i % 2 == 1;
+      Future<String> body = gateway.open(CLIENT_KEY, Chat.streamRequest(MODEL)).compose(resp -> isSlow
+          ? readSlowly(resp, releaseSlow.future(), slowEnded)
+          : resp.body().map(Buffer::toString));
+      (isSlow ? slow : fast).add(body);
+    }
+
+    Future.all(fast).await();
+    assertEquals(0, slowEnded.get(), "every fast stream finished while all slow ones were still open");
+
+    releaseSlow.complete();
+    Future.all(slow).await();
+
+    for (Future<String> body : fast) {
+      assertEquals(CONTENT, Chat.streamedContent(body.result()));
+    }
+    for (Future<String> body : slow) {
+      assertEquals(CONTENT, Chat.streamedContent(body.result()));
+    }
+    assertEquals(STREAMS, mock.requestCount());
+    double open = -1;
+    for (int i = 0; i < 100 && open != 0; i++) {
+      TestGateway.delay(vertx, 10).await();
+      open = gateway.metrics().registry().get("switchboard_active_streams").gauge().value();
+    }
+    assertEquals(0, open, "no stream is left open at the gateway");
+  }
+
+  /**
+   * Reads one buffer, then nothing until {@code release}; after that one buffer per timer tick,
+   * so the gateway sees a client that is slower than its upstream.
+   */
+  private static Future<String> readSlowly(HttpClientResponse resp, Future<Void> release, AtomicInteger ended) {
+    Context context = Vertx.currentContext();
+    Promise<String> done = Promise.promise();
+    Buffer body = Buffer.buffer();
+    resp.pause();
+    resp.handler(body::appendBuffer);
+    resp.exceptionHandler(done::tryFail);
+    resp.endHandler(v -> {
+      ended.incrementAndGet();
+      done.tryComplete(body.toString());
+    });
+    resp.fetch(1);
+    release.onComplete(v -> context.runOnContext(x -> context.owner().setPeriodic(2, id -> {
+      if (done.future().isComplete()) {
+        context.owner().cancelTimer(id);
+      } else {
+        resp.fetch(1);
+      }
+    })));
+    return done.future();
+  }
+}
