@@ -244,7 +244,7 @@ public final class TestGateway implements AutoCloseable {
     private final JsonObject server = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 1)
         .put("shutdownGrace", "5s");
     private final JsonObject routing = new JsonObject().put("retries", 2).put("connectTimeout", "2s")
-        .put("firstByteTimeout", "2s").put("idleTimeout", "2s").put("retryBackoff", "10ms");
+        .put("firstByteTimeout", "10s").put("idleTimeout", "10s").put("retryBackoff", "10ms");
     private final JsonObject limits = new JsonObject();
     private final JsonObject stats = new JsonObject().put("flushInterval", "50ms");
     private GatewayMetrics metrics;
