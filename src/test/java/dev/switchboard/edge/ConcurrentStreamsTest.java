@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import static dev.switchboard.edge.Chat.CLIENT_KEY;
 import static dev.switchboard.edge.Chat.MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.Behavior;
 import dev.switchboard.testing.MockUpstream;
@@ -96,6 +97,53 @@ class ConcurrentStreamsTest {
       open = gateway.metrics().registry().get("switchboard_active_streams").gauge().value();
     }
     assertEquals(0, open, "no stream is left open at the gateway");
+  }
+
+  @Test
+  void aClientThatStopsReadingHoldsBackItsUpstreamInsteadOfFillingTheGatewaysMemory() {
+    // Far more than every socket buffer and write queue between the mock and the client can hold.
+    Behavior big = Behavior.ok().content("y".repeat(32 * 1024 * 1024)).chunks(8 * 1024);
+    mock.enqueue(big, big);
+    Promise<Void> releaseSlow = Promise.promise();
+    Promise<Void> slowHeadIn = Promise.promise();
+    Future<Long> slow = gateway.open(CLIENT_KEY, Chat.streamRequest(MODEL)).compose(resp -> {
+      Future<Long> counted = countBytes(resp, releaseSlow.future());
+      slowHeadIn.complete();
+      return counted;
+    });
+    slowHeadIn.future().await();
+    Future<Long> fast = gateway.open(CLIENT_KEY, Chat.streamRequest(MODEL))
+        .compose(resp -> countBytes(resp, Future.succeededFuture()));
+
+    long fastBytes = fast.await();
+    assertTrue(fastBytes > 32 * 1024 * 1024);
+    assertEquals(1, mock.inFlight(), "the slow client's upstream is held back, not read ahead into memory");
+
+    releaseSlow.complete();
+    assertEquals(fastBytes, slow.await(), "the slow client still gets every byte");
+  }
+
+  /** Counts the bytes of a stream that ends with [DONE]; reads nothing until {@code start}. */
+  private static Future<Long> countBytes(HttpClientResponse resp, Future<Void> start) {
+    Context context = Vertx.currentContext();
+    Promise<Long> done = Promise.promise();
+    long[] bytes = {0};
+    Buffer[] last = {Buffer.buffer()};
+    resp.pause();
+    resp.handler(chunk -> {
+      bytes[0] += chunk.length();
+      last[0] = chunk;
+    });
+    resp.exceptionHandler(done::tryFail);
+    resp.endHandler(v -> {
+      if (last[0].toString().endsWith("data: [DONE]\n\n")) {
+        done.tryComplete(bytes[0]);
+      } else {
+        done.tryFail("stream did not end with [DONE]");
+      }
+    });
+    start.onComplete(v -> context.runOnContext(x -> resp.resume()));
+    return done.future();
   }
 
   /**
