@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
+import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -26,6 +27,8 @@ final class Call {
   long firstTokenNanos;
   Usage usage;
   boolean finished;
+  /** Completes when the client's connection closes. */
+  Future<Void> clientGone;
 
   Call(String requestId, String route) {
     this.requestId = requestId;

@@ -67,6 +67,10 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     HttpServerResponse resp = ctx.response();
     Call call = new Call(RequestIds.next(), ROUTE);
     resp.putHeader(REQUEST_ID, call.requestId);
+    // Until a relay takes over the response, a client that leaves cancels the upstream attempt.
+    Promise<Void> clientGone = Promise.promise();
+    resp.closeHandler(v -> clientGone.tryComplete());
+    call.clientGone = clientGone.future();
     PoolSnapshot pool = snapshot.get();
     Future.succeededFuture(pool)
         .map(p -> authenticate(req, p, call))
@@ -113,7 +117,7 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
   /** One attempt on a fresh lease; on a retryable failure, the next, until retries run out. */
   private Future<UpstreamClient.Exchange> attempt(Call call, ChatCompletionsRequest parsed, HttpServerResponse resp) {
     if (resp.closed()) {
-      return Future.failedFuture(new GatewayError(499, "client_closed", "client_closed", "The client went away."));
+      return Future.failedFuture(clientClosed());
     }
     long now = System.currentTimeMillis();
     PoolSnapshot pool = snapshot.get();
@@ -125,8 +129,12 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     call.attempts++;
     call.lease = lease;
     long sent = System.nanoTime();
-    return upstream.post(lease, "/chat/completions", headers(lease, parsed), parsed.forUpstream(lease.upstreamModel()))
+    return upstream.post(lease, "/chat/completions", headers(lease, parsed), parsed.forUpstream(lease.upstreamModel()),
+            call.clientGone)
         .transform(ar -> {
+          if (ar.failed() && resp.closed()) {
+            return Future.failedFuture(clientClosed()); // our reset, not the upstream's fault
+          }
           long latencyNanos = System.nanoTime() - sent;
           metrics.upstreamLatency(lease.channelName(), latencyNanos);
           if (ar.failed()) {
@@ -167,6 +175,10 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     Promise<Void> wait = Promise.promise();
     vertx.setTimer(delay, id -> wait.complete());
     return wait.future().compose(v -> attempt(call, parsed, resp));
+  }
+
+  private static GatewayError clientClosed() {
+    return new GatewayError(499, "client_closed", "client_closed", "The client went away.");
   }
 
   private static Outcome.Kind classify(int status) {
@@ -223,6 +235,8 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     GatewayError e;
     if (err instanceof GatewayError g) {
       e = g;
+    } else if (resp.closed()) {
+      e = clientClosed();
     } else {
       log.warn("{} failed unexpectedly: {}", call.requestId, err.toString());
       e = new GatewayError(500, "server_error", "internal_error", "The gateway failed to handle this request (" + call.requestId + ").");

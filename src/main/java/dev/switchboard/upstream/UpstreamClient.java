@@ -52,9 +52,10 @@ public final class UpstreamClient {
 
   /**
    * POSTs the body to {@code lease.baseUrl() + path}. The returned response is paused. A
-   * connect error, a timeout before the head, or a reset fails the future.
+   * connect error, a timeout before the head, or a reset fails the future. When {@code cancel}
+   * completes (the client left), the request is reset, whether or not its head has arrived.
    */
-  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body) {
+  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body, Future<?> cancel) {
     RequestOptions ro = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(lease.baseUrl() + path)
@@ -62,6 +63,7 @@ public final class UpstreamClient {
         .setConnectTimeout(routing.connectTimeoutMs())
         .setIdleTimeout(routing.firstByteTimeoutMs());
     return client.request(ro).compose(req -> {
+      cancel.onComplete(x -> req.reset());
       req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(body.length()));
       Promise<Exchange> head = Promise.promise();
       req.response().onComplete(ar -> {
