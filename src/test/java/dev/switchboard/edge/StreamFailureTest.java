@@ -14,6 +14,7 @@ import dev.switchboard.testing.TestGateway.Reply;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
@@ -32,11 +33,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StreamFailureTest {
 
+  private Vertx vertx;
   private MockUpstream mock;
   private TestGateway gateway;
 
   @BeforeEach
   void start(Vertx vertx) {
+    this.vertx = vertx;
     mock = MockUpstream.start(vertx).await();
     gateway = TestGateway.builder(vertx)
         .channel(TestGateway.channel("primary", mock.baseUrl(), MODEL))
@@ -125,6 +128,23 @@ class StreamFailureTest {
     mock.awaitAborted(1).timeout(10, TimeUnit.SECONDS).await();
     assertEquals(1, gateway.awaitUsageCount(1));
     assertEquals(499, status(gateway.query("SELECT status FROM usage_records").get(0).get("status")));
+  }
+
+  @Test
+  void clientDisconnectWhileWaitingForTheUpstreamCancelsTheUpstream() {
+    mock.enqueue(Behavior.hang());
+    HttpClientRequest request = gateway.request("/v1/chat/completions").await();
+    request.putHeader("authorization", "Bearer " + CLIENT_KEY).putHeader("content-type", "application/json");
+    request.end(Chat.request(MODEL).toBuffer());
+    for (int i = 0; i < 200 && mock.requestCount() == 0; i++) {
+      TestGateway.delay(vertx, 10).await();
+    }
+    assertEquals(1, mock.requestCount());
+
+    request.reset();
+
+    // Far sooner than the 10 s first-byte timeout that would end the attempt anyway.
+    mock.awaitAborted(1).timeout(3, TimeUnit.SECONDS).await();
   }
 
   /** The complete events of a partly received stream. */
