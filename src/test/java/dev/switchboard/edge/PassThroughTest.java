@@ -139,4 +139,53 @@ class PassThroughTest {
     assertEquals(18, usage.getInteger("total_tokens"));
     assertEquals(MOCK_CONTENT, Chat.content(chunks));
   }
+
+  @Test
+  void onlyTheTopLevelModelIsRenamedNeverAModelNameInsideTheConversation() {
+    String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"\\\"model\\\":\\\"gpt-4o\\\" is what I use\"}],"
+        + "\"metadata\":{\"model\":\"gpt-4o\"},\"model\" : \"gpt-4o\"}";
+    Reply reply = gateway.send(HttpMethod.POST, "/v1/chat/completions", CLIENT_KEY, Buffer.buffer(body), null).await();
+
+    assertEquals(200, reply.status(), reply.text());
+    JsonObject seen = mock.requests().get(0).body();
+    assertEquals(UPSTREAM_MODEL, seen.getString("model"));
+    assertEquals("gpt-4o", seen.getJsonObject("metadata").getString("model"));
+    assertEquals("\"model\":\"gpt-4o\" is what I use",
+        seen.getJsonArray("messages").getJsonObject(0).getString("content"));
+  }
+
+  @Test
+  void streamOptionsWithoutUsageAreKeptAndUsageIsSwitchedOnUpstreamOnly() {
+    mock.enqueue(Behavior.ok().usage(4, 6, 0, 0));
+    JsonObject request = Chat.streamRequest(MODEL)
+        .put("stream_options", new JsonObject().put("include_usage", false).put("include_obfuscation", false));
+    Reply reply = gateway.call(CLIENT_KEY, request);
+
+    assertEquals(200, reply.status());
+    JsonObject upstreamOptions = mock.requests().get(0).body().getJsonObject("stream_options");
+    assertEquals(new JsonObject().put("include_usage", true).put("include_obfuscation", false), upstreamOptions);
+    assertFalse(reply.text().contains("\"usage\":{"), reply.text());
+    assertEquals(MOCK_CONTENT, Chat.streamedContent(reply.text()));
+  }
+
+  @Test
+  void nullStreamOptionsAreReplacedUpstream() {
+    JsonObject request = Chat.streamRequest(MODEL).putNull("stream_options");
+    Reply reply = gateway.call(CLIENT_KEY, request);
+
+    assertEquals(200, reply.status());
+    assertEquals(Boolean.TRUE, mock.requests().get(0).body().getJsonObject("stream_options").getBoolean("include_usage"));
+    assertFalse(reply.text().contains("\"usage\":{"), reply.text());
+  }
+
+  @Test
+  void anUpstreamThatAlwaysSendsUsageHasItsUsageChunkHiddenFromAClientThatDidNotAsk() {
+    mock.enqueue(Behavior.ok().alwaysUsage().usage(3, 2, 0, 0));
+    Reply reply = gateway.call(CLIENT_KEY, Chat.streamRequest(MODEL).put("stream_options", new JsonObject()));
+
+    assertEquals(200, reply.status());
+    for (JsonObject chunk : Sse.chunks(reply.text())) {
+      assertFalse(chunk.getJsonArray("choices").isEmpty(), "no usage-only chunk: " + chunk);
+    }
+  }
 }
