@@ -75,7 +75,7 @@ final class StreamRelay {
           }
           call.usage = tap.usage();
           if (resp.closed()) {
-            // The pipe can fail on the dead client before the close handler runs: still the client's doing.
+            // The pipe failed because the client left (writing to it, or our reset): the client's doing.
             clientClosed();
             return Future.succeededFuture();
           }
@@ -100,9 +100,11 @@ final class StreamRelay {
 
   private void clientClosed() {
     if (!call.finished) {
-      exchange.request().reset();
+      call.usage = tap.usage();
       metrics.truncated("client_closed");
       done(499, "client_closed");
+      // After done(): the reset fails the pipe at once, and that failure must find the call finished.
+      exchange.request().reset();
     }
   }
 
