@@ -81,6 +81,7 @@ class StreamFailureTest {
     assertEquals("Hello from", Chat.content(events.subList(0, 3).stream().map(JsonObject::new).toList()));
     assertErrorEvent(events.get(3), "upstream_idle_timeout");
     mock.awaitAborted(1).await();
+    assertEquals(1, truncations("upstream_idle_timeout"));
   }
 
   @Test
@@ -107,6 +108,7 @@ class StreamFailureTest {
     assertTrue(events.size() >= 1, reply.text());
     assertErrorEvent(events.get(events.size() - 1), "event_too_large");
     assertFalse(reply.text().contains("x".repeat(16 * 1024)), "the oversized event was not relayed");
+    assertEquals(1, truncations("event_too_large"));
   }
 
   @Test
@@ -128,6 +130,8 @@ class StreamFailureTest {
     mock.awaitAborted(1).timeout(10, TimeUnit.SECONDS).await();
     assertEquals(1, gateway.awaitUsageCount(1));
     assertEquals(499, status(gateway.query("SELECT status FROM usage_records").get(0).get("status")));
+    assertEquals(1, truncations("client_closed"));
+    assertEquals(0, gateway.metrics().registry().get("switchboard_active_streams").gauge().value());
   }
 
   @Test
@@ -152,6 +156,11 @@ class StreamFailureTest {
     String text = seen.toString();
     int end = text.lastIndexOf("\n\n");
     return end < 0 ? "" : text.substring(0, end + 2);
+  }
+
+  private double truncations(String reason) {
+    var counter = gateway.metrics().registry().find("switchboard_stream_truncations_total").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static int status(Object value) {
