@@ -85,6 +85,25 @@ class StreamFailureTest {
   }
 
   @Test
+  void aNonStreamBodyCutByTheUpstreamIs502() {
+    mock.enqueue(Behavior.ok().dropAfter(0));
+
+    Reply reply = gateway.call(CLIENT_KEY, Chat.request(MODEL));
+
+    ErrorEnvelopeTest.assertEnvelope(reply, 502, "upstream_error");
+  }
+
+  @Test
+  void aNonStreamBodyStalledByTheUpstreamIs502AfterTheIdleTimeout() {
+    mock.enqueue(Behavior.ok().stallAfter(0));
+
+    Reply reply = gateway.call(CLIENT_KEY, Chat.request(MODEL));
+
+    ErrorEnvelopeTest.assertEnvelope(reply, 502, "upstream_error");
+    mock.awaitAborted(1).await();
+  }
+
+  @Test
   void malformedSseIsRelayedAsItCame() {
     mock.enqueue(Behavior.malformedSse());
 
