@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +60,28 @@ class ErrorEnvelopeTest {
   void malformedJsonIs400() {
     Reply reply = raw(CLIENT_KEY, Buffer.buffer("{\"model\":\"gpt-4o\",\"messages\":["));
     assertEnvelope(reply, 400, "invalid_request_error");
+    assertEquals(0, mock.requestCount());
+  }
+
+  @Test
+  void bodiesThatAreNotChatRequestsAre400() {
+    List<String> bodies = List.of(
+        "",
+        "[]",
+        "\"just a string\"",
+        "{\"model\":\"gpt-4o\"}",
+        "{\"model\":\"gpt-4o\",\"messages\":\"hi\"}",
+        "{\"model\":42,\"messages\":[]}",
+        "{\"model\":\"\",\"messages\":[]}",
+        "{\"model\":\"gpt-4o\",\"messages\":[],\"stream\":\"yes\"}",
+        "{\"model\":\"gpt-4o\",\"messages\":[],\"stream\":true,\"stream_options\":[]}",
+        "{\"model\":\"gpt-4o\",\"messages\":[]} trailing",
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"unterminated}]}");
+    for (String body : bodies) {
+      Reply reply = raw(CLIENT_KEY, Buffer.buffer(body));
+      assertEquals(400, reply.status(), "for body " + body + ": " + reply.text());
+      assertEnvelope(reply, 400, "invalid_request_error");
+    }
     assertEquals(0, mock.requestCount());
   }
 
