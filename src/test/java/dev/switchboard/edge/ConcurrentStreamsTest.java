@@ -91,6 +91,10 @@ class ConcurrentStreamsTest {
       assertEquals(CONTENT, Chat.streamedContent(body.result()));
     }
     assertEquals(STREAMS, mock.requestCount());
+    assertEquals(STREAMS, gateway.awaitUsageCount(STREAMS));
+    assertEquals((long) STREAMS, ((Number) gateway.query(
+        "SELECT COUNT(*) AS n FROM usage_records WHERE status = 200 AND output_tokens > 0").get(0).get("n")).longValue(),
+        "every stream's usage was read from the chunk the gateway asked for and hid");
     double open = -1;
     for (int i = 0; i < 100 && open != 0; i++) {
       TestGateway.delay(vertx, 10).await();
