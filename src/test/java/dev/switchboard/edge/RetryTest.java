@@ -4,6 +4,7 @@ import static dev.switchboard.edge.Chat.CLIENT_KEY;
 import static dev.switchboard.edge.Chat.MOCK_CONTENT;
 import static dev.switchboard.edge.Chat.MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,25 @@ class RetryTest {
     assertEquals(200, reply.status(), reply.text());
     assertTrue(reply.header("x-switchboard-route").contains("attempts=2"), reply.header("x-switchboard-route"));
     assertEquals(2, distinctKeys().size(), "the retry used the other channel's key");
+    assertEquals(1, gateway.awaitUsageCount(1));
+    assertEquals(2, ((Number) gateway.query("SELECT attempts FROM usage_records").get(0).get("attempts")).intValue());
+  }
+
+  @Test
+  void aCredentialTheUpstreamRejectsIsRetriedOnAnotherAndNeverShownToTheClientAs401() {
+    gateway = TestGateway.builder(vertx)
+        .channel(TestGateway.channel("primary", mock.baseUrl(), MODEL)
+            .put("keys", new JsonArray().add("sk-upstream-revoked").add("sk-upstream-good")))
+        .clientKey("client", CLIENT_KEY)
+        .start();
+    mock.defaultBehavior(Behavior.status(401));
+
+    Reply rejected = gateway.call(CLIENT_KEY, Chat.request(MODEL));
+
+    assertEquals(502, rejected.status(), "the client's own key is fine: " + rejected.text());
+    assertEquals("upstream_auth_failed", rejected.json().getJsonObject("error").getString("code"));
+    assertEquals(2, distinctKeys().size());
+    assertFalse(rejected.text().contains("sk-upstream"), "no upstream secret in the answer");
   }
 
   @Test
