@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Stopping the gateway the way SIGTERM does, with requests in flight: they finish, and every
+ * Stopping a two-edge gateway the way SIGTERM does, with requests in flight: they finish, and every
  * request the clients got an answer to has its usage record in the database afterwards.
  */
 @ExtendWith(VertxExtension.class)
@@ -48,6 +48,7 @@ class GracefulStopTest {
         .channel(TestGateway.channel("primary", mock.baseUrl(), MODEL))
         .clientKey("client", CLIENT_KEY)
         .server("shutdownGrace", "20s")
+        .server("instances", 2)
         .stats("flushInterval", "10m")
         .start();
   }
