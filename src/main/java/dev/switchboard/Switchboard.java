@@ -20,8 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,34 +68,22 @@ public final class Switchboard {
   private Future<Void> deploy(GatewayMetrics metrics) {
     int edges = config.server().instances() > 0 ? config.server().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
+    // actual port would bind a second socket. A negative port is Vert.x's shared random port.
+    int listenPort = config.server().port() == 0 ? -1 : config.server().port();
     return deployOne(new SelectorVerticle(store, config.routing()), new DeploymentOptions())
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics.registry()), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)).onSuccess(deployments::add))
-        .compose(v -> resolvePort(config.server().host(), config.server().port()))
-        .compose(resolved -> {
-          port = resolved;
-          Future<Void> all = Future.succeededFuture();
-          for (int i = 0; i < edges; i++) {
-            all = all.compose(v -> deployEdge(metrics, port).mapEmpty());
+        .compose(v -> deployEdge(metrics, listenPort))
+        .compose(first -> {
+          port = first;
+          Future<Void> rest = Future.succeededFuture();
+          for (int i = 1; i < edges; i++) {
+            rest = rest.compose(v -> deployEdge(metrics, listenPort).mapEmpty());
           }
-          return all;
+          return rest;
         });
-  }
-
-  /**
-   * Port 0 means "any free port"; Vert.x would give each edge instance a different one, so one
-   * free port is chosen first and all edges share it.
-   */
-  private Future<Integer> resolvePort(String host, int configured) {
-    if (configured != 0) {
-      return Future.succeededFuture(configured);
-    }
-    return vertx.executeBlocking(() -> {
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-        return probe.getLocalPort();
-      }
-    });
   }
 
   private Future<Integer> deployEdge(GatewayMetrics metrics, int atPort) {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /** Relays a whole (non-streamed) upstream answer, reading its usage on the way without re-encoding it. */
 final class BodyRelay {
@@ -22,7 +23,7 @@ final class BodyRelay {
   static Future<Void> relay(Call call, HttpClientResponse up, HttpServerResponse resp) {
     Future<Buffer> whole = up.body();
     up.resume();
-    return whole.compose(body -> {
+    return whole.recover(err -> Future.failedFuture(resp.closed() ? err : lost(err))).compose(body -> {
       if (up.statusCode() < 300) {
         readUsage(call, body);
       }
@@ -33,6 +34,13 @@ final class BodyRelay {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, type == null ? "application/json" : type);
       return resp.end(body);
     });
+  }
+
+  /** The upstream's body broke off; nothing has reached the client yet, so it gets a 502. */
+  private static GatewayError lost(Throwable err) {
+    return err instanceof TimeoutException
+        ? new GatewayError(502, "upstream_error", "upstream_idle_timeout", "The upstream stopped sending its answer for too long.")
+        : new GatewayError(502, "upstream_error", "upstream_connection_lost", "The upstream connection was lost before its answer was complete.");
   }
 
   private static void readUsage(Call call, Buffer body) {

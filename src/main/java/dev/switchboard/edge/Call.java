@@ -3,7 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
-import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -29,10 +29,8 @@ final class Call {
   long firstTokenNanos;
   Usage usage;
   boolean finished;
-  /** The attempt in flight, reset if the client leaves. */
-  HttpClientRequest upstreamRequest;
-  /** What else to do when the client leaves (set while a stream is relayed). */
-  Runnable onClientGone;
+  /** Completes when the client's connection closes. */
+  Future<Void> clientGone;
 
   Call(String requestId, String route) {
     this.requestId = requestId;

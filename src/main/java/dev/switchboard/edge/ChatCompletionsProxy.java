@@ -41,7 +41,6 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
 
   static final String ROUTE = "chat_completions";
   private static final Logger log = LoggerFactory.getLogger(ChatCompletionsProxy.class);
-  private static final GatewayError CLIENT_GONE = new GatewayError(499, "client_closed", "client_closed", "The client went away.");
   private static final CharSequence ROUTE_HEADER = HttpHeaders.createOptimized("x-switchboard-route");
   private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
@@ -72,7 +71,10 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     HttpServerResponse resp = ctx.response();
     Call call = new Call(RequestIds.next(), ROUTE);
     resp.putHeader(REQUEST_ID, call.requestId);
-    resp.closeHandler(v -> clientGone(call));
+    // Until a relay takes over the response, a client that leaves cancels the upstream attempt.
+    Promise<Void> clientGone = Promise.promise();
+    resp.closeHandler(v -> clientGone.tryComplete());
+    call.clientGone = clientGone.future();
     PoolSnapshot pool = snapshot.get();
     Future.succeededFuture(pool)
         .map(p -> authenticate(req, p, call))
@@ -126,16 +128,10 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     });
   }
 
-  private void clientGone(Call call) {
-    if (call.finished) return;
-    if (call.upstreamRequest != null) call.upstreamRequest.reset();
-    if (call.onClientGone != null) call.onClientGone.run();
-  }
-
   /** One attempt on a fresh lease; on a retryable failure, the next, until retries run out. */
   private Future<UpstreamClient.Exchange> attempt(Call call, ChatCompletionsRequest parsed, HttpServerResponse resp) {
     if (resp.closed()) {
-      return Future.failedFuture(CLIENT_GONE);
+      return Future.failedFuture(clientClosed());
     }
     long now = System.currentTimeMillis();
     PoolSnapshot pool = snapshot.get();
@@ -148,11 +144,10 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     call.lease = lease;
     long sent = System.nanoTime();
     return upstream.post(lease, "/chat/completions", headers(lease, parsed), parsed.forUpstream(lease.upstreamModel()),
-            req -> call.upstreamRequest = req)
+            call.clientGone)
         .transform(ar -> {
-          if (resp.closed()) {
-            // we reset it ourselves: not the upstream's fault, and nobody to answer
-            return Future.failedFuture(CLIENT_GONE);
+          if (ar.failed() && resp.closed()) {
+            return Future.failedFuture(clientClosed()); // our reset, not the upstream's fault
           }
           long latencyNanos = System.nanoTime() - sent;
           metrics.upstreamLatency(lease.channelName(), latencyNanos);
@@ -195,6 +190,10 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     Promise<Void> wait = Promise.promise();
     vertx.setTimer(delay, id -> wait.complete());
     return wait.future().compose(v -> attempt(call, parsed, resp));
+  }
+
+  private static GatewayError clientClosed() {
+    return new GatewayError(499, "client_closed", "client_closed", "The client went away.");
   }
 
   private static Outcome.Kind classify(int status) {
@@ -255,6 +254,8 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
     GatewayError e;
     if (err instanceof GatewayError g) {
       e = g;
+    } else if (resp.closed()) {
+      e = clientClosed();
     } else {
       log.warn("{} failed unexpectedly: {}", call.requestId, err.toString());
       e = new GatewayError(500, "server_error", "internal_error", "The gateway failed to handle this request (" + call.requestId + ").");

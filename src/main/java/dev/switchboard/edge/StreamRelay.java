@@ -64,10 +64,7 @@ final class StreamRelay {
         .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
         .putHeader(X_ACCEL, NO);
     metrics.streamStarted();
-    call.onClientGone = () -> {
-      metrics.truncated("client_closed");
-      done(499, "client_closed");
-    };
+    resp.closeHandler(v -> clientClosed());
     return relay.pipe()
         .endOnSuccess(false)
         .endOnFailure(false)
@@ -77,6 +74,11 @@ final class StreamRelay {
             return Future.succeededFuture();
           }
           call.usage = tap.usage();
+          if (resp.closed()) {
+            // The pipe failed because the client left (writing to it, or our reset): the client's doing.
+            clientClosed();
+            return Future.succeededFuture();
+          }
           if (ar.succeeded() && tap.done()) {
             return resp.end().onComplete(x -> done(200, null));
           }
@@ -94,6 +96,16 @@ final class StreamRelay {
             return Future.<Void>succeededFuture();
           });
         });
+  }
+
+  private void clientClosed() {
+    if (!call.finished) {
+      call.usage = tap.usage();
+      metrics.truncated("client_closed");
+      done(499, "client_closed");
+      // After done(): the reset fails the pipe at once, and that failure must find the call finished.
+      exchange.request().reset();
+    }
   }
 
   private void done(int status, String errorClass) {

@@ -3,7 +3,6 @@ package dev.switchboard.upstream;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.select.Lease;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -31,8 +30,10 @@ public final class UpstreamClient {
 
   private final HttpClientAgent client;
   private final SwitchboardConfig.Routing routing;
+  private final Vertx vertx;
 
   public UpstreamClient(Vertx vertx, SwitchboardConfig.Routing routing) {
+    this.vertx = vertx;
     this.routing = routing;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
@@ -51,11 +52,10 @@ public final class UpstreamClient {
 
   /**
    * POSTs the body to {@code lease.baseUrl() + path}. The returned response is paused. A
-   * connect error, a timeout before the head, or a reset fails the future. {@code created} gets
-   * the request as soon as it exists, so the caller can reset it if its own client leaves.
+   * connect error, a timeout before the head, or a reset fails the future. When {@code cancel}
+   * completes (the client left), the request is reset, whether or not its head has arrived.
    */
-  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body,
-      Handler<HttpClientRequest> created) {
+  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body, Future<?> cancel) {
     RequestOptions ro = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(lease.baseUrl() + path)
@@ -63,7 +63,7 @@ public final class UpstreamClient {
         .setConnectTimeout(routing.connectTimeoutMs())
         .setIdleTimeout(routing.firstByteTimeoutMs());
     return client.request(ro).compose(req -> {
-      created.handle(req);
+      cancel.onComplete(x -> req.reset());
       req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(body.length()));
       Promise<Exchange> head = Promise.promise();
       req.response().onComplete(ar -> {
@@ -90,5 +90,9 @@ public final class UpstreamClient {
 
   public Future<Void> close() {
     return client.close();
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 }

@@ -158,8 +158,8 @@ public final class Behavior {
     int count = Math.min(n, content.length());
     String[] pieces = new String[count];
     for (int i = 0; i < count; i++) {
-      int from = i * content.length() / count;
-      pieces[i] = content.substring(from, (i + 1) * content.length() / count);
+      int from = (int) ((long) i * content.length() / count);
+      pieces[i] = content.substring(from, (int) ((long) (i + 1) * content.length() / count));
     }
     return pieces;
   }

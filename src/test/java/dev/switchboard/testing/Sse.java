@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits an OpenAI-style SSE body into the payloads of its {@code data:} events, for tests. */
-final class Sse {
+public final class Sse {
 
   private Sse() {}
 
   /** Payloads in order; fails if an event is not a single {@code data: } line. */
-  static List<String> payloads(String body) {
+  public static List<String> payloads(String body) {
     List<String> out = new ArrayList<>();
     for (String event : body.split("\n\n", -1)) {
       if (event.isEmpty()) {
@@ -25,7 +25,7 @@ final class Sse {
   }
 
   /** Payloads parsed as JSON, without the final {@code [DONE]}, which must be present. */
-  static List<JsonObject> chunks(String body) {
+  public static List<JsonObject> chunks(String body) {
     List<String> payloads = payloads(body);
     if (payloads.isEmpty() || !"[DONE]".equals(payloads.get(payloads.size() - 1))) {
       throw new AssertionError("stream does not end with [DONE]: " + body);
