@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
-@Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class DemoUpstreamTest {
 
   private static final String REPLY =
