@@ -1,0 +1,36 @@
+package dev.switchboard.translate.anthropic;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.translate.TranslationException;
+import io.vertx.core.json.JsonObject;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Chat requests in, Anthropic requests out: {@code request/*.json} holds {@code in} and either
+ * the expected {@code out} or an {@code error} the 400 message must contain.
+ */
+class ChatToAnthropicRequestTest {
+
+  private final ChatToAnthropic translation = Fixtures.translation();
+
+  @TestFactory
+  Stream<DynamicTest> requestFixtures() {
+    return Fixtures.files("request", ".json").stream().map(p -> DynamicTest.dynamicTest(Fixtures.name(p), () -> {
+      JsonObject fixture = Fixtures.json(p);
+      JsonObject in = fixture.getJsonObject("in");
+      String before = in.encode();
+      String model = fixture.getString("upstreamModel", "claude-sonnet-4-5");
+      if (fixture.containsKey("error")) {
+        TranslationException e = assertThrows(TranslationException.class, () -> translation.request(in, model));
+        assertTrue(e.getMessage().contains(fixture.getString("error")), e.getMessage());
+      } else {
+        Fixtures.assertJson(fixture.getJsonObject("out"), translation.request(in, model), Fixtures.name(p));
+      }
+      Fixtures.assertJson(before, in.encode(), "the client request is left as it was");
+    }));
+  }
+}
