@@ -45,7 +45,7 @@ final class AnthropicToChatResponse {
             .put("id", id)
             .put("type", "function")
             .put("function", new JsonObject()
-                .put("name", String.valueOf(block.getValue("name")))
+                .put("name", block.getValue("name") instanceof String name ? name : "")
                 .put("arguments", input instanceof JsonObject obj ? obj.encode() : "{}")));
       }
     }

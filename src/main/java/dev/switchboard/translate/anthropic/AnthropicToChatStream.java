@@ -134,7 +134,7 @@ public final class AnthropicToChatStream implements StreamTranslator {
       blocks.put(index, b);
       String id = cb.getValue("id") instanceof String s && !s.isEmpty() ? s : "toolu_gw_" + b.toolIndex;
       JsonObject call = new JsonObject().put("index", b.toolIndex).put("id", id).put("type", "function")
-          .put("function", new JsonObject().put("name", String.valueOf(cb.getValue("name"))).put("arguments", ""));
+          .put("function", new JsonObject().put("name", cb.getValue("name") instanceof String name ? name : "").put("arguments", ""));
       chunk(new JsonObject().put("tool_calls", new JsonArray().add(call)), null, out);
       if (cb.getValue("input") instanceof JsonObject input && !input.isEmpty()) arguments(b, input.encode(), out);
     } else {
