@@ -35,7 +35,8 @@ final class ChatToAnthropicThinking {
   /**
    * Switches thinking on. {@code max_tokens} counts thinking, so when it does not exceed the
    * budget it becomes budget plus what the client asked for (or the default), within the
-   * ceiling. A temperature other than 1 is not accepted with thinking and is dropped.
+   * ceiling. A temperature other than 1 and a top_p below 0.95 are not accepted with thinking
+   * and are dropped.
    */
   static void enable(JsonObject out, int budget) {
     int maxTokens = out.getInteger("max_tokens");
@@ -45,5 +46,6 @@ final class ChatToAnthropicThinking {
     }
     out.put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", budget));
     if (out.getValue("temperature") instanceof Number t && t.doubleValue() != 1.0) out.remove("temperature");
+    if (out.getValue("top_p") instanceof Number p && p.doubleValue() < 0.95) out.remove("top_p");
   }
 }
