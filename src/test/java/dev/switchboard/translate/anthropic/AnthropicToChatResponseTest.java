@@ -13,23 +13,23 @@ import org.junit.jupiter.api.TestFactory;
 /** Whole Anthropic answers and error bodies in, Chat completions and OpenAI error envelopes out. */
 class AnthropicToChatResponseTest {
 
-  private final ChatToAnthropic translation = Fixtures.translation();
+  private final ChatToAnthropic translation = ChatToAnthropicFixtures.translation();
 
   @TestFactory
   Stream<DynamicTest> responseFixtures() {
-    return Fixtures.files("response", ".json").stream().map(p -> DynamicTest.dynamicTest(Fixtures.name(p), () -> {
-      JsonObject fixture = Fixtures.json(p);
+    return ChatToAnthropicFixtures.files("response", ".json").stream().map(p -> DynamicTest.dynamicTest(ChatToAnthropicFixtures.name(p), () -> {
+      JsonObject fixture = ChatToAnthropicFixtures.json(p);
       JsonObject out = translation.response(fixture.getJsonObject("in"), fixture.getString("clientModel", "gpt-4o"));
-      Fixtures.assertJson(fixture.getJsonObject("out"), out, Fixtures.name(p));
+      ChatToAnthropicFixtures.assertJson(fixture.getJsonObject("out"), out, ChatToAnthropicFixtures.name(p));
     }));
   }
 
   @TestFactory
   Stream<DynamicTest> errorFixtures() {
-    return Fixtures.files("error", ".json").stream().map(p -> DynamicTest.dynamicTest(Fixtures.name(p), () -> {
-      JsonObject fixture = Fixtures.json(p);
+    return ChatToAnthropicFixtures.files("error", ".json").stream().map(p -> DynamicTest.dynamicTest(ChatToAnthropicFixtures.name(p), () -> {
+      JsonObject fixture = ChatToAnthropicFixtures.json(p);
       JsonObject out = translation.error(fixture.getInteger("status"), fixture.getJsonObject("in"));
-      Fixtures.assertJson(fixture.getJsonObject("out"), out, Fixtures.name(p));
+      ChatToAnthropicFixtures.assertJson(fixture.getJsonObject("out"), out, ChatToAnthropicFixtures.name(p));
     }));
   }
 

@@ -35,7 +35,7 @@ class AnthropicToChatStreamFuzzTest {
     for (int i = 0; i < ITERATIONS; i++) {
       long seed = random.nextLong();
       Random r = new Random(seed);
-      AnthropicToChatStream stream = Fixtures.translation().stream("gpt-4o", r.nextBoolean());
+      AnthropicToChatStream stream = ChatToAnthropicFixtures.translation().stream("gpt-4o", r.nextBoolean());
       List<Buffer> out = new ArrayList<>();
       int events = r.nextInt(40);
       for (int e = 0; e < events; e++) {
@@ -54,7 +54,7 @@ class AnthropicToChatStreamFuzzTest {
       stream.onEvent("message_stop", Buffer.buffer("{\"type\":\"message_stop\"}"), out);
       stream.onEnd(out);
       assertEquals(terminal, out.size(), () -> "nothing after the end, seed " + seed);
-      JsonArray chunks = Fixtures.parse(out);
+      JsonArray chunks = ChatToAnthropicFixtures.parse(out);
       check(chunks, seed);
       if ("[DONE]".equals(chunks.getValue(chunks.size() - 1))) completed++;
       stream.usage();
@@ -77,7 +77,7 @@ class AnthropicToChatStreamFuzzTest {
       assertNull(c.getValue("error"), () -> "an error only at the end, " + at.get());
       if (id == null) id = c.getString("id");
       assertEquals(id, c.getString("id"), at);
-      assertEquals(Fixtures.CREATED, c.getLong("created"), at);
+      assertEquals(ChatToAnthropicFixtures.CREATED, c.getLong("created"), at);
       assertEquals("gpt-4o", c.getString("model"), at);
       JsonArray choices = c.getJsonArray("choices");
       if (choices.isEmpty()) {

@@ -19,22 +19,22 @@ class AnthropicToChatStreamTest {
 
   @TestFactory
   Stream<DynamicTest> streamFixtures() {
-    return Fixtures.files("stream", ".sse").stream().map(p -> DynamicTest.dynamicTest(Fixtures.name(p), () -> run(p)));
+    return ChatToAnthropicFixtures.files("stream", ".sse").stream().map(p -> DynamicTest.dynamicTest(ChatToAnthropicFixtures.name(p), () -> run(p)));
   }
 
   private static void run(Path sse) {
-    JsonObject expected = Fixtures.json(sse.resolveSibling(Fixtures.name(sse) + ".json"));
-    AnthropicToChatStream stream = Fixtures.translation()
+    JsonObject expected = ChatToAnthropicFixtures.json(sse.resolveSibling(ChatToAnthropicFixtures.name(sse) + ".json"));
+    AnthropicToChatStream stream = ChatToAnthropicFixtures.translation()
         .stream(expected.getString("clientModel", "gpt-4o"), expected.getBoolean("includeUsage", false));
     List<Buffer> out = new ArrayList<>();
-    Fixtures.feed(stream, Fixtures.text(sse), out);
+    ChatToAnthropicFixtures.feed(stream, ChatToAnthropicFixtures.text(sse), out);
     Object end = expected.getValue("end", "eof");
     if (end instanceof JsonObject e) stream.onError(e.getString("error"), out);
     else stream.onEnd(out);
-    Fixtures.assertJson(expected.getJsonArray("chunks"), Fixtures.parse(out), Fixtures.name(sse));
+    ChatToAnthropicFixtures.assertJson(expected.getJsonArray("chunks"), ChatToAnthropicFixtures.parse(out), ChatToAnthropicFixtures.name(sse));
     JsonObject u = expected.getJsonObject("usage");
     Usage want = u == null ? null
         : new Usage(u.getLong("input"), u.getLong("output"), u.getLong("cached"), u.getLong("reasoning"));
-    Fixtures.assertJson(want, stream.usage(), Fixtures.name(sse) + " usage");
+    ChatToAnthropicFixtures.assertJson(want, stream.usage(), ChatToAnthropicFixtures.name(sse) + " usage");
   }
 }

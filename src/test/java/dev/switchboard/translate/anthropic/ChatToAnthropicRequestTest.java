@@ -15,12 +15,12 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ChatToAnthropicRequestTest {
 
-  private final ChatToAnthropic translation = Fixtures.translation();
+  private final ChatToAnthropic translation = ChatToAnthropicFixtures.translation();
 
   @TestFactory
   Stream<DynamicTest> requestFixtures() {
-    return Fixtures.files("request", ".json").stream().map(p -> DynamicTest.dynamicTest(Fixtures.name(p), () -> {
-      JsonObject fixture = Fixtures.json(p);
+    return ChatToAnthropicFixtures.files("request", ".json").stream().map(p -> DynamicTest.dynamicTest(ChatToAnthropicFixtures.name(p), () -> {
+      JsonObject fixture = ChatToAnthropicFixtures.json(p);
       JsonObject in = fixture.getJsonObject("in");
       String before = in.encode();
       String model = fixture.getString("upstreamModel", "claude-sonnet-4-5");
@@ -28,9 +28,9 @@ class ChatToAnthropicRequestTest {
         TranslationException e = assertThrows(TranslationException.class, () -> translation.request(in, model));
         assertTrue(e.getMessage().contains(fixture.getString("error")), e.getMessage());
       } else {
-        Fixtures.assertJson(fixture.getJsonObject("out"), translation.request(in, model), Fixtures.name(p));
+        ChatToAnthropicFixtures.assertJson(fixture.getJsonObject("out"), translation.request(in, model), ChatToAnthropicFixtures.name(p));
       }
-      Fixtures.assertJson(before, in.encode(), "the client request is left as it was");
+      ChatToAnthropicFixtures.assertJson(before, in.encode(), "the client request is left as it was");
     }));
   }
 }

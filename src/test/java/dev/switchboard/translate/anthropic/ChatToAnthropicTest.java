@@ -44,9 +44,9 @@ class ChatToAnthropicTest {
     assertFalse(ChatToAnthropic.wantsUsage(new JsonObject("{\"stream\":true,\"stream_options\":null}")));
     assertFalse(ChatToAnthropic.wantsUsage(new JsonObject("{\"stream\":true}")));
     List<Buffer> out = new ArrayList<>();
-    StreamTranslator plain = Fixtures.translation().stream("gpt-4o");
-    Fixtures.feed(plain, Fixtures.text(Fixtures.files("stream", "usage-chunk-with-cache-read-and-write.sse").get(0)), out);
-    JsonArray chunks = Fixtures.parse(out);
+    StreamTranslator plain = ChatToAnthropicFixtures.translation().stream("gpt-4o");
+    ChatToAnthropicFixtures.feed(plain, ChatToAnthropicFixtures.text(ChatToAnthropicFixtures.files("stream", "usage-chunk-with-cache-read-and-write.sse").get(0)), out);
+    JsonArray chunks = ChatToAnthropicFixtures.parse(out);
     for (int i = 0; i < chunks.size() - 1; i++) {
       assertFalse(chunks.getJsonObject(i).containsKey("usage"), "no usage anywhere: " + chunks.getValue(i));
     }
@@ -55,7 +55,7 @@ class ChatToAnthropicTest {
 
   @Test
   void noUsageIsReportedBeforeTheUpstreamSaysAnything() {
-    StreamTranslator s = Fixtures.translation().stream("gpt-4o", true);
+    StreamTranslator s = ChatToAnthropicFixtures.translation().stream("gpt-4o", true);
     assertNull(s.usage());
     s.onEvent("ping", Buffer.buffer("{\"type\":\"ping\"}"), new ArrayList<>());
     assertNull(s.usage());
@@ -76,12 +76,12 @@ class ChatToAnthropicTest {
   @Test
   void anSdkAccumulatorRebuildsTheMessageWithoutDoubledIdsOrNames() {
     List<Buffer> out = new ArrayList<>();
-    StreamTranslator s = Fixtures.translation().stream("gpt-4o", true);
-    Fixtures.feed(s, Fixtures.text(Fixtures.files("stream", "thinking-text-and-tool-call.sse").get(0)), out);
+    StreamTranslator s = ChatToAnthropicFixtures.translation().stream("gpt-4o", true);
+    ChatToAnthropicFixtures.feed(s, ChatToAnthropicFixtures.text(ChatToAnthropicFixtures.files("stream", "thinking-text-and-tool-call.sse").get(0)), out);
     s.onEnd(out);
     JsonObject message = new JsonObject();
     String finish = null;
-    JsonArray chunks = Fixtures.parse(out);
+    JsonArray chunks = ChatToAnthropicFixtures.parse(out);
     for (int i = 0; i < chunks.size() - 1; i++) {
       JsonArray choices = chunks.getJsonObject(i).getJsonArray("choices");
       if (choices.isEmpty()) continue;

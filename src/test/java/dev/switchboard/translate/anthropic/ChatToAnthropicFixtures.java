@@ -20,11 +20,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Golden fixtures under {@code fixtures/chat-to-anthropic/} and a deterministic translation to run them. */
-final class Fixtures {
+final class ChatToAnthropicFixtures {
 
   static final long CREATED = 1767225600L;
 
-  private Fixtures() {}
+  private ChatToAnthropicFixtures() {}
 
   /** Fixed clock and id source, so answers and chunks compare byte for byte. */
   static ChatToAnthropic translation() {
@@ -33,7 +33,7 @@ final class Fixtures {
 
   static List<Path> files(String dir, String suffix) {
     try {
-      Path root = Path.of(Fixtures.class.getResource("/fixtures/chat-to-anthropic/" + dir).toURI());
+      Path root = Path.of(ChatToAnthropicFixtures.class.getResource("/fixtures/chat-to-anthropic/" + dir).toURI());
       try (Stream<Path> s = Files.list(root)) {
         return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
       }
