@@ -34,7 +34,8 @@ final class AnthropicToChatErrors {
       case "timeout_error" -> new String[] {"server_error", "timeout"};
       default -> new String[] {"server_error", null}; // api_error and anything new
     };
-    String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    String text = message == null || message.isBlank() ? "The upstream failed." : message;
+    if (text.length() > MAX_MESSAGE) text = text.substring(0, MAX_MESSAGE);
     return new JsonObject().put("error", new JsonObject()
         .put("message", text)
         .put("type", typeAndCode[0])
