@@ -2,6 +2,7 @@ package dev.switchboard.translate.anthropic;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -55,7 +56,7 @@ final class AnthropicSchemas {
       else required.retainAll(req);
     }
     schema.put("type", "object").put("properties", properties);
-    if (required != null && !required.isEmpty()) schema.put("required", new JsonArray(new java.util.ArrayList<>(required)));
+    if (required != null && !required.isEmpty()) schema.put("required", new JsonArray(new ArrayList<>(required)));
     else schema.remove("required");
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.translate.anthropic;
 import dev.switchboard.translate.TranslationException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class ChatToAnthropicTools {
       if (choice == null) choice = new JsonObject().put("type", "auto");
       choice.put("disable_parallel_tool_use", true);
     }
-    out.put("tools", new JsonArray(new java.util.ArrayList<>(tools.values())));
+    out.put("tools", new JsonArray(new ArrayList<>(tools.values())));
     if (choice != null) out.put("tool_choice", choice);
     return out;
   }
