@@ -54,6 +54,23 @@ class ChatToAnthropicTest {
   }
 
   @Test
+  void chunksAreWrittenInOpenAisFieldOrderAsOneDataRecordEach() {
+    List<Buffer> out = new ArrayList<>();
+    StreamTranslator s = ChatToAnthropicFixtures.translation().stream("gpt-4o", true);
+    s.onEvent("message_start", Buffer.buffer("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"usage\":{\"input_tokens\":3}}}"), out);
+    s.onEvent("message_stop", Buffer.buffer("{\"type\":\"message_stop\"}"), out);
+    String head = "data: {\"id\":\"chatcmpl-msg_1\",\"object\":\"chat.completion.chunk\",\"created\":1767225600,\"model\":\"gpt-4o\",";
+    assertEquals(head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,"
+        + "\"finish_reason\":null}],\"usage\":null}\n\n", out.get(0).toString());
+    assertEquals(head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":null}\n\n",
+        out.get(1).toString());
+    assertEquals(head + "\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":0,\"total_tokens\":3,"
+        + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},"
+        + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}\n\n", out.get(2).toString());
+    assertEquals("data: [DONE]\n\n", out.get(3).toString());
+  }
+
+  @Test
   void noUsageIsReportedBeforeTheUpstreamSaysAnything() {
     StreamTranslator s = ChatToAnthropicFixtures.translation().stream("gpt-4o", true);
     assertNull(s.usage());
