@@ -28,6 +28,15 @@ public interface Translation {
   StreamTranslator stream(String clientModel);
 
   /**
+   * As {@link #stream(String)}, saying whether the client asked for usage in its stream (an
+   * OpenAI client's {@code stream_options.include_usage}); directions whose client protocol
+   * always carries usage ignore it.
+   */
+  default StreamTranslator stream(String clientModel, boolean includeUsage) {
+    return stream(clientModel);
+  }
+
+  /**
    * An upstream error body (already parsed, possibly empty) in the client's error envelope.
    * The status the client sees is mapped separately ({@code cross-protocol.md} §10).
    */

@@ -68,6 +68,7 @@ public final class ChatToAnthropic implements Translation {
    * @param includeUsage the client's {@code stream_options.include_usage}: whether the stream
    *     ends with a usage chunk (and every other chunk carries {@code "usage":null})
    */
+  @Override
   public AnthropicToChatStream stream(String clientModel, boolean includeUsage) {
     return new AnthropicToChatStream(clientModel, includeUsage, clock.instant().getEpochSecond(), ids);
   }
