@@ -37,9 +37,12 @@ final class ChatToMessagesMapping {
 
   /**
    * Anthropic {@code stop_reason} for a Chat {@code finish_reason}, decided by what the client
-   * was actually sent: {@code tool_use} only when a tool_use block went out.
+   * was actually sent: {@code tool_use} only when a tool_use block went out (pitfall P25), and
+   * then whatever the upstream said, unless the output cap cut the answer.
    */
   static String stopReason(Object finish, boolean sawTool, boolean sawRefusal) {
+    // a call cut off by the output cap is not a call to run: Anthropic says max_tokens then too
+    if ("length".equals(finish)) return "max_tokens";
     if (sawTool) return "tool_use";
     if (sawRefusal) return "refusal";
     if (!(finish instanceof String f)) return "end_turn";

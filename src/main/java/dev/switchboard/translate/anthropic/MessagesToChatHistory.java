@@ -88,7 +88,12 @@ final class MessagesToChatHistory {
     }
     // Chat tool messages carry text only: their images go into the user message after them
     JsonArray content = resultMedia.addAll(parts);
-    if (!content.isEmpty()) out.add(new JsonObject().put("role", "user").put("content", content));
+    if (content.size() == 1 && "text".equals(content.getJsonObject(0).getValue("type"))) {
+      // one text part is sent as a plain string: every Chat upstream takes that form
+      out.add(new JsonObject().put("role", "user").put("content", content.getJsonObject(0).getString("text")));
+    } else if (!content.isEmpty()) {
+      out.add(new JsonObject().put("role", "user").put("content", content));
+    }
     lastCallIds = List.of();
   }
 
