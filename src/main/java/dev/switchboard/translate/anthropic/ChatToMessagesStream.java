@@ -281,6 +281,7 @@ final class ChatToMessagesStream implements StreamTranslator {
   }
 
   private void fail(String type, String message, List<Buffer> out) {
+    if (closed) return;
     closed = true;
     out.add(ChatToMessagesMapping.event("error", ChatToMessagesMapping.errorBody(type, message)));
   }
