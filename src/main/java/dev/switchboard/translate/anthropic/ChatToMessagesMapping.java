@@ -1,11 +1,10 @@
 package dev.switchboard.translate.anthropic;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The small tables shared by the whole and the streamed Chat -> Anthropic answer: ids, stop
- * reasons ({@code cross-protocol.md} §8), usage (§9), error types (§10) and SSE framing.
+ * reasons ({@code cross-protocol.md} §8), usage (§9) and error types (§10).
  */
 final class ChatToMessagesMapping {
 
@@ -93,11 +92,5 @@ final class ChatToMessagesMapping {
   static JsonObject errorBody(String type, String message) {
     return new JsonObject().put("type", "error")
         .put("error", new JsonObject().put("type", type).put("message", message));
-  }
-
-  /** One Anthropic SSE record: the {@code event:} line is required by the SDK (pitfall P1). */
-  static Buffer event(String name, JsonObject data) {
-    return Buffer.buffer(64).appendString("event: ").appendString(name)
-        .appendString("\ndata: ").appendString(data.encode()).appendString("\n\n");
   }
 }

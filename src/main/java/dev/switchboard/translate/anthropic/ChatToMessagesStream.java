@@ -76,11 +76,9 @@ final class ChatToMessagesStream implements StreamTranslator {
     if (hasUsage) chatUsage = chunk.getJsonObject("usage");
     if (closed) return;
     Object error = chunk.getValue("error");
-    if (error instanceof JsonObject e) {
-      fail(ChatToMessagesErrors.streamType(e), ChatToMessagesErrors.message(chunk, "upstream error"), out);
-      return;
-    } else if (error instanceof String) {
-      fail("api_error", ChatToMessagesErrors.message(chunk, "upstream error"), out);
+    if (error instanceof JsonObject || error instanceof String) {
+      String type = error instanceof JsonObject e ? ChatToMessagesErrors.streamType(e) : "api_error";
+      fail(type, ChatToMessagesErrors.message(chunk, "upstream error"), out);
       return;
     }
     if (!started) start(chunk, out);
@@ -130,8 +128,7 @@ final class ChatToMessagesStream implements StreamTranslator {
       openBlock = startBlock(block, out);
       openKind = kind;
     }
-    out.add(ChatToMessagesMapping.event("content_block_delta",
-        new JsonObject().put("type", "content_block_delta").put("index", openBlock).put("delta", delta)));
+    out.add(ChatToMessagesEvents.blockDelta(openBlock, delta));
   }
 
   private void toolDelta(JsonObject call, List<Buffer> out) {
@@ -181,9 +178,8 @@ final class ChatToMessagesStream implements StreamTranslator {
 
   private void flushArgs(Tool tool, List<Buffer> out) {
     if (tool.pending.length() == 0) return;
-    out.add(ChatToMessagesMapping.event("content_block_delta", new JsonObject().put("type", "content_block_delta")
-        .put("index", tool.block)
-        .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", tool.pending.toString()))));
+    out.add(ChatToMessagesEvents.blockDelta(tool.block,
+        new JsonObject().put("type", "input_json_delta").put("partial_json", tool.pending.toString())));
     tool.pending.setLength(0);
   }
 
@@ -211,12 +207,8 @@ final class ChatToMessagesStream implements StreamTranslator {
     if (!started) start(new JsonObject(), out);
     if (!finished) finish(null, out);
     JsonObject usage = chatUsage != null ? ChatToMessagesMapping.usage(chatUsage) : new JsonObject().put("output_tokens", 0);
-    out.add(ChatToMessagesMapping.event("message_delta", new JsonObject().put("type", "message_delta")
-        .put("delta", new JsonObject()
-            .put("stop_reason", ChatToMessagesMapping.stopReason(finishReason, sawTool, sawRefusal))
-            .put("stop_sequence", null))
-        .put("usage", usage)));
-    out.add(ChatToMessagesMapping.event("message_stop", new JsonObject().put("type", "message_stop")));
+    out.add(ChatToMessagesEvents.messageDelta(ChatToMessagesMapping.stopReason(finishReason, sawTool, sawRefusal), usage));
+    out.add(ChatToMessagesEvents.messageStop());
     closed = true;
   }
 
@@ -242,28 +234,17 @@ final class ChatToMessagesStream implements StreamTranslator {
   private void start(JsonObject chunk, List<Buffer> out) {
     started = true;
     messageId = ChatToMessagesMapping.messageId(chunk.getValue("id"), mintedId);
-    JsonObject message = new JsonObject()
-        .put("id", messageId)
-        .put("type", "message")
-        .put("role", "assistant")
-        .put("model", model)
-        .put("content", new JsonArray())
-        .put("stop_reason", null)
-        .put("stop_sequence", null)
-        .put("usage", new JsonObject().put("input_tokens", 0).put("output_tokens", 0));
-    out.add(ChatToMessagesMapping.event("message_start", new JsonObject().put("type", "message_start").put("message", message)));
+    out.add(ChatToMessagesEvents.messageStart(messageId, model));
   }
 
   private int startBlock(JsonObject block, List<Buffer> out) {
     int index = nextBlock++;
-    out.add(ChatToMessagesMapping.event("content_block_start",
-        new JsonObject().put("type", "content_block_start").put("index", index).put("content_block", block)));
+    out.add(ChatToMessagesEvents.blockStart(index, block));
     return index;
   }
 
   private void stopBlock(int index, List<Buffer> out) {
-    out.add(ChatToMessagesMapping.event("content_block_stop",
-        new JsonObject().put("type", "content_block_stop").put("index", index)));
+    out.add(ChatToMessagesEvents.blockStop(index));
   }
 
   private void closeOpen(List<Buffer> out) {
@@ -283,6 +264,6 @@ final class ChatToMessagesStream implements StreamTranslator {
   private void fail(String type, String message, List<Buffer> out) {
     if (closed) return;
     closed = true;
-    out.add(ChatToMessagesMapping.event("error", ChatToMessagesMapping.errorBody(type, message)));
+    out.add(ChatToMessagesEvents.error(type, message));
   }
 }
