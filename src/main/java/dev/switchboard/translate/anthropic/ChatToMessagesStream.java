@@ -113,8 +113,10 @@ final class ChatToMessagesStream implements StreamTranslator {
         }
       }
     }
-    Object reason = choice.getValue("finish_reason");
-    if (reason instanceof String && !finished && !closed) finish(reason, out);
+    // some OpenAI-compatible upstreams send "" on every chunk that does not finish
+    if (choice.getValue("finish_reason") instanceof String reason && !reason.isEmpty() && !finished && !closed) {
+      finish(reason, out);
+    }
   }
 
   /** A text or thinking fragment: continues the open block of that kind or starts a new one. */

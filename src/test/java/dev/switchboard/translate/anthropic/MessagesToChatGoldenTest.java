@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Golden fixtures under {@code fixtures/anthropic-to-chat/}: {@code request/X.in.json} (Anthropic
  * request) -> {@code X.out.json} (Chat request for model {@code gpt-up}); {@code response/}
- * likewise for whole answers (client model {@code claude-client}); {@code stream/X.sse} (Chat SSE
+ * likewise for whole answers (client model {@code claude-client}); {@code error/} maps an upstream
+ * status and OpenAI error body to the client status and Anthropic body; {@code stream/X.sse} (Chat SSE
  * as the upstream sent it) -> {@code X.events} (the exact bytes the Anthropic client receives).
  * Run with {@code -Dgolden.update=true} to rewrite the expected files after a deliberate change.
  */
@@ -49,6 +50,18 @@ class MessagesToChatGoldenTest {
   Stream<DynamicTest> responses() {
     return cases("response", ".in.json").map(in -> DynamicTest.dynamicTest(name(in), () -> {
       JsonObject actual = translation().response(new JsonObject(read(in)), CLIENT_MODEL);
+      compareJson(sibling(in, ".in.json", ".out.json"), actual);
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> errors() {
+    return cases("error", ".in.json").map(in -> DynamicTest.dynamicTest(name(in), () -> {
+      JsonObject upstream = new JsonObject(read(in));
+      int status = upstream.getInteger("status");
+      JsonObject actual = new JsonObject()
+          .put("status", MessagesToChat.clientStatus(status))
+          .put("body", translation().error(status, upstream.getJsonObject("body")));
       compareJson(sibling(in, ".in.json", ".out.json"), actual);
     }));
   }
