@@ -34,6 +34,8 @@ final class ChatToMessagesResponse {
         JsonObject function = call.getValue("function") instanceof JsonObject f ? f : new JsonObject();
         String name = function.getValue("name") instanceof String n ? n : "";
         String args = function.getValue("arguments") instanceof String a ? a : null;
+        // a call with neither name nor arguments is noise, as in the stream
+        if (name.isEmpty() && (args == null || args.isEmpty())) continue;
         content.add(new JsonObject().put("type", "tool_use")
             .put("id", ChatToMessagesMapping.toolId(call.getValue("id"), id, index++))
             .put("name", name)

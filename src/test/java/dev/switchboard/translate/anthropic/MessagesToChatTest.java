@@ -65,6 +65,28 @@ class MessagesToChatTest {
     assertEquals("billing_error", translation.error(429, quota).getJsonObject("error").getString("type"));
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "{\"status\":503}|overloaded_error", "{\"code\":429}|rate_limit_error", "{\"type\":\"server_error\",\"code\":\"overloaded\"}|overloaded_error",
+    "{\"type\":\"service_unavailable\"}|overloaded_error", "{\"code\":\"rate_limit_exceeded\"}|rate_limit_error",
+    "{\"type\":\"insufficient_quota\"}|billing_error", "{\"type\":\"request_timeout\"}|timeout_error",
+    "{\"code\":\"context_length_exceeded\"}|invalid_request_error", "{\"message\":\"boom\"}|api_error"})
+  void inStreamErrorTypesAreReadFromStatusCodeOrTypeHints(String error, String type) {
+    assertEquals(type, ChatToMessagesErrors.streamType(new JsonObject(error)));
+  }
+
+  @Test
+  void documentsChatCannotFetchAreRejected() {
+    JsonObject url = new JsonObject().put("role", "user").put("content", new JsonArray().add(new JsonObject()
+        .put("type", "document").put("source", new JsonObject().put("type", "url").put("url", "https://x/y.pdf"))));
+    assertThrows(TranslationException.class, () -> translation.request(request(url), "m"));
+    JsonObject noSource = new JsonObject().put("role", "user").put("content", new JsonArray().add(new JsonObject().put("type", "image")));
+    assertThrows(TranslationException.class, () -> translation.request(request(noSource), "m"));
+    JsonObject noData = new JsonObject().put("role", "user").put("content", new JsonArray().add(new JsonObject()
+        .put("type", "image").put("source", new JsonObject().put("type", "base64"))));
+    assertThrows(TranslationException.class, () -> translation.request(request(noData), "m"));
+  }
+
   @Test
   void overloadIsShownToAnthropicClientsAs529() {
     assertEquals(529, MessagesToChat.clientStatus(503));
