@@ -24,11 +24,14 @@ public final class MessagesToChat implements Translation {
    *     that want it (DeepSeek-style tool loops); otherwise thinking in history is dropped
    * @param bufferToolCalls hold every tool call until {@code finish_reason} instead of streaming
    *     its arguments as they arrive, for upstreams that interleave parallel calls
+   * @param reasoningEffort send a thinking budget as {@code reasoning_effort}; off for models that
+   *     reject the field (OpenAI answers 400 for non-reasoning models)
    */
-  public record Options(boolean legacyMaxTokens, boolean replayReasoning, boolean bufferToolCalls) {
+  public record Options(boolean legacyMaxTokens, boolean replayReasoning, boolean bufferToolCalls,
+      boolean reasoningEffort) {
 
-    /** OpenAI proper: {@code max_completion_tokens}, thinking dropped, arguments streamed. */
-    public static final Options DEFAULT = new Options(false, false, false);
+    /** OpenAI proper: {@code max_completion_tokens}, thinking dropped, arguments streamed, effort sent. */
+    public static final Options DEFAULT = new Options(false, false, false, true);
   }
 
   private final Options options;

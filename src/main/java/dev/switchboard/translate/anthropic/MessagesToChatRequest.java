@@ -26,7 +26,7 @@ final class MessagesToChatRequest {
     copyNumber(in, out, "top_p");
     stop(in.getValue("stop_sequences"), out);
     tools(in, out);
-    reasoning(in, out);
+    if (options.reasoningEffort()) reasoning(in, out);
     responseFormat(in, out);
     if (in.getValue("metadata") instanceof JsonObject metadata
         && metadata.getValue("user_id") instanceof String user && !user.isEmpty()) {

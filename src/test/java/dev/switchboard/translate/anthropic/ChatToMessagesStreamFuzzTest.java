@@ -26,7 +26,7 @@ class ChatToMessagesStreamFuzzTest {
     Random random = new Random(20261122L);
     for (int i = 0; i < ITERATIONS; i++) {
       boolean buffered = random.nextBoolean();
-      StreamTranslator translator = new MessagesToChat(new MessagesToChat.Options(false, false, buffered), () -> "msg_fuzz")
+      StreamTranslator translator = new MessagesToChat(new MessagesToChat.Options(false, false, buffered, true), () -> "msg_fuzz")
           .stream("claude-client");
       List<Buffer> out = new ArrayList<>();
       List<String> sent = new ArrayList<>();

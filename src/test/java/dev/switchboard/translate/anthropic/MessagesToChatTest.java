@@ -105,12 +105,14 @@ class MessagesToChatTest {
   }
 
   @Test
-  void optionsSelectLegacyMaxTokensAndReasoningReplay() {
-    MessagesToChat legacy = new MessagesToChat(new MessagesToChat.Options(true, true, false), () -> "msg_x");
+  void optionsSelectLegacyMaxTokensReasoningReplayAndNoEffort() {
+    MessagesToChat legacy = new MessagesToChat(new MessagesToChat.Options(true, true, false, false), () -> "msg_x");
     JsonObject assistant = new JsonObject().put("role", "assistant").put("content", new JsonArray()
         .add(new JsonObject().put("type", "thinking").put("thinking", "hmm").put("signature", "sig"))
         .add(new JsonObject().put("type", "text").put("text", "ok")));
-    JsonObject out = legacy.request(request(user("a"), assistant, user("b")), "m");
+    JsonObject out = legacy.request(request(user("a"), assistant, user("b"))
+        .put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", 2048)), "m");
+    assertNull(out.getValue("reasoning_effort"), "effort switched off for this upstream");
     assertEquals(64, out.getInteger("max_tokens"));
     assertNull(out.getValue("max_completion_tokens"));
     JsonObject replayed = out.getJsonArray("messages").getJsonObject(1);
@@ -213,7 +215,7 @@ class MessagesToChatTest {
 
   @Test
   void bufferedModeSendsEachToolWholeAtTheFinishAndToleratesInterleavedArguments() {
-    MessagesToChat buffered = new MessagesToChat(new MessagesToChat.Options(false, false, true), () -> "msg_b");
+    MessagesToChat buffered = new MessagesToChat(new MessagesToChat.Options(false, false, true, true), () -> "msg_b");
     String sse = MessagesToChatGoldenTest.read(java.nio.file.Paths.get(
         "src/test/resources/fixtures/anthropic-to-chat/stream/interleaved-tool-arguments.sse"));
     List<Buffer> out = MessagesToChatGoldenTest.run(buffered.stream("c"), sse);
