@@ -20,6 +20,8 @@ final class MessagesToChatHistory {
   private final boolean replayReasoning;
   private final JsonArray out = new JsonArray();
   private List<String> lastCallIds = List.of();
+  /** System turns that arrived between tool calls and their results wait for the results. */
+  private final List<JsonObject> deferred = new ArrayList<>();
 
   private MessagesToChatHistory(boolean replayReasoning) {
     this.replayReasoning = replayReasoning;
@@ -36,10 +38,11 @@ final class MessagesToChatHistory {
       switch (turn.role) {
         case "user" -> history.user(turn.blocks);
         case "assistant" -> history.assistant(turn.blocks);
-        case "system" -> history.systemBlocks(turn.blocks);
+        case "system" -> history.midConversationSystem(turn.blocks);
         default -> throw new TranslationException("unknown message role '" + turn.role + "'");
       }
     }
+    history.flushDeferred();
     return history.out;
   }
 
@@ -64,12 +67,27 @@ final class MessagesToChatHistory {
   }
 
   private void system(Object system) {
-    if (system != null) systemBlocks(MessagesToChatContent.blocks(system));
+    if (system == null) return;
+    JsonObject message = systemMessage(MessagesToChatContent.blocks(system));
+    if (message != null) out.add(message);
   }
 
-  private void systemBlocks(List<JsonObject> blocks) {
+  /** Chat tool messages must follow their assistant message directly: a system turn waits. */
+  private void midConversationSystem(List<JsonObject> blocks) {
+    JsonObject message = systemMessage(blocks);
+    if (message == null) return;
+    if (lastCallIds.isEmpty()) out.add(message);
+    else deferred.add(message);
+  }
+
+  private static JsonObject systemMessage(List<JsonObject> blocks) {
     String text = MessagesToChatContent.joinText(blocks, "\n\n");
-    if (!text.isEmpty()) out.add(new JsonObject().put("role", "system").put("content", text));
+    return text.isEmpty() ? null : new JsonObject().put("role", "system").put("content", text);
+  }
+
+  private void flushDeferred() {
+    deferred.forEach(out::add);
+    deferred.clear();
   }
 
   private void user(List<JsonObject> blocks) {
@@ -86,6 +104,7 @@ final class MessagesToChatHistory {
     for (JsonObject result : ordered(results)) {
       out.add(toolMessage(result, resultMedia));
     }
+    flushDeferred();
     // Chat tool messages carry text only: their images go into the user message after them
     JsonArray content = resultMedia.addAll(parts);
     if (content.size() == 1 && "text".equals(content.getJsonObject(0).getValue("type"))) {
@@ -135,6 +154,7 @@ final class MessagesToChatHistory {
   }
 
   private void assistant(List<JsonObject> blocks) {
+    flushDeferred();
     StringBuilder text = new StringBuilder();
     StringBuilder reasoning = new StringBuilder();
     JsonArray calls = new JsonArray();

@@ -131,6 +131,9 @@ class MessagesToChatPitfallsTest {
     JsonArray trip = json("request/tool-round-trip.out.json").getJsonArray("messages");
     assertEquals("toolu_01A", trip.getJsonObject(2).getString("tool_call_id"), "in the order of the calls");
     assertEquals("toolu_01B", trip.getJsonObject(3).getString("tool_call_id"));
+    // a mid-conversation system turn between a call and its result waits for the result
+    JsonArray system = json("request/system-between-tool-call-and-result.out.json").getJsonArray("messages");
+    assertEquals(List.of("user", "assistant", "tool", "system", "user", "assistant", "system"), roles(system));
   }
 
   @Test
