@@ -163,6 +163,22 @@ class MessagesToChatPitfallsTest {
   }
 
   @Test
+  void p16_aToolWithoutSchemaGetsAnEmptyObjectSchema() {
+    JsonArray tools = json("request/tools-auto.out.json").getJsonArray("tools");
+    assertEquals(3, tools.size(), "the typed server tool (web_search) has no Chat form and is dropped");
+    assertEquals(new JsonObject().put("type", "object").put("properties", new JsonObject()),
+        tools.getJsonObject(2).getJsonObject("function").getJsonObject("parameters"));
+  }
+
+  @Test
+  void p29_base64ImagesBecomeStrictDataUrlsAndUrlsStayUrls() {
+    JsonArray parts = json("request/images.out.json").getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+    assertEquals("data:image/png;base64,iVBORw0KGgo=", parts.getJsonObject(0).getJsonObject("image_url").getString("url"));
+    assertEquals("https://example.com/cat.jpg", parts.getJsonObject(1).getJsonObject("image_url").getString("url"));
+    assertEquals("data:application/pdf;base64,JVBERi0x", parts.getJsonObject(2).getJsonObject("file").getString("file_data"));
+  }
+
+  @Test
   void p17_maxCompletionTokensByDefaultAndAtMostFourStopSequences() {
     JsonObject out = json("request/stop-sequences.out.json");
     assertEquals(100, out.getInteger("max_completion_tokens"));
