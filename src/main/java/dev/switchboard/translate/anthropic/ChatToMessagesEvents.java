@@ -12,8 +12,11 @@ final class ChatToMessagesEvents {
 
   private ChatToMessagesEvents() {}
 
-  /** The first event; usage is a placeholder the final {@code message_delta} overwrites (P7). */
-  static Buffer messageStart(String id, String model) {
+  /**
+   * The first event. {@code usage} is what the upstream reported so far, usually nothing yet: then
+   * zeros, which the final {@code message_delta} overwrites (pitfall P7).
+   */
+  static Buffer messageStart(String id, String model, JsonObject usage) {
     JsonObject message = new JsonObject()
         .put("id", id)
         .put("type", "message")
@@ -22,7 +25,7 @@ final class ChatToMessagesEvents {
         .put("content", new JsonArray())
         .put("stop_reason", null)
         .put("stop_sequence", null)
-        .put("usage", new JsonObject().put("input_tokens", 0).put("output_tokens", 0));
+        .put("usage", usage != null ? usage : new JsonObject().put("input_tokens", 0).put("output_tokens", 0));
     return frame("message_start", new JsonObject().put("type", "message_start").put("message", message));
   }
 

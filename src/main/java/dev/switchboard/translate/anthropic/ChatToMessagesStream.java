@@ -236,7 +236,9 @@ final class ChatToMessagesStream implements StreamTranslator {
   private void start(JsonObject chunk, List<Buffer> out) {
     started = true;
     messageId = ChatToMessagesMapping.messageId(chunk.getValue("id"), mintedId);
-    out.add(ChatToMessagesEvents.messageStart(messageId, model));
+    // some upstreams report prompt usage from the first chunk on
+    out.add(ChatToMessagesEvents.messageStart(messageId, model,
+        chatUsage == null ? null : ChatToMessagesMapping.usage(chatUsage)));
   }
 
   private int startBlock(JsonObject block, List<Buffer> out) {
