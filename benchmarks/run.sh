@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Switchboard benchmarks (issue 7): direct vs nginx vs Switchboard vs Portkey, side by side.
 #
-#   benchmarks/run.sh [--quick] [--jmh | --no-jmh] [--profile] [--subjects "direct nginx ..."]
+#   benchmarks/run.sh [--quick | --smoke] [--jmh | --no-jmh] [--profile] [--subjects "direct nginx ..."]
 #                     [--scenarios "1 2 4"] [--out FILE]
 #
 # Builds what it needs, starts every subject on 127.0.0.1, runs bounded load, stops everything
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --subjects) SUBJECTS=$2; shift ;;
     --scenarios) SCENARIOS=$2; shift ;;
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
