@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class Main {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+        .with(new VertxOptions().setMetricsOptions(vertxMetrics()))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     GatewayMetrics metrics = new GatewayMetrics(registry);
@@ -95,6 +96,22 @@ public final class Main {
         log.error("stop did not complete cleanly: {}", e.toString());
       }
     }, "switchboard-shutdown"));
+  }
+
+  /**
+   * JVM, pool, connection and verticle meters from Vert.x. Its per-request HTTP and per-message
+   * event-bus meters cost a registry lookup each (measured: a large share of the proxy's own CPU
+   * per request) and repeat what the gateway's own meters say, so they are off unless
+   * {@code -Dswitchboard.vertxMetrics=full}.
+   */
+  static MicrometerMetricsOptions vertxMetrics() {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
+    if (!"full".equals(System.getProperty("switchboard.vertxMetrics"))) {
+      options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+          .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+          .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    }
+    return options;
   }
 
   /** Adds the built-in demo upstream as channel {@code demo} and a fresh client key, printed once. */
