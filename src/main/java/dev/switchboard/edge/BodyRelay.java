@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.json.TopLevelJson;
 import dev.switchboard.translate.openai.ChatUsage;
+import dev.switchboard.upstream.UpstreamClient;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -20,10 +22,10 @@ final class BodyRelay {
 
   private BodyRelay() {}
 
-  static Future<Void> relay(Call call, HttpClientResponse up, HttpServerResponse resp) {
-    Future<Buffer> whole = up.body();
-    up.resume();
-    return whole.recover(err -> Future.failedFuture(resp.closed() ? err : lost(err))).compose(body -> {
+  static Future<Void> relay(Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp) {
+    HttpClientResponse up = exchange.response();
+    Future<Buffer> whole = read(exchange);
+    return whole.recover(err -> Future.failedFuture(resp.closed() ? err : lost(exchange.watchdog().fired(), err))).compose(body -> {
       if (up.statusCode() < 300) {
         readUsage(call, body);
       }
@@ -36,9 +38,23 @@ final class BodyRelay {
     });
   }
 
+  private static Future<Buffer> read(UpstreamClient.Exchange exchange) {
+    HttpClientResponse up = exchange.response();
+    Buffer body = Buffer.buffer();
+    Promise<Buffer> done = Promise.promise();
+    up.handler(chunk -> {
+      exchange.watchdog().touch();
+      body.appendBuffer(chunk);
+    });
+    up.exceptionHandler(done::tryFail);
+    up.endHandler(v -> done.tryComplete(body));
+    up.resume();
+    return done.future();
+  }
+
   /** The upstream's body broke off; nothing has reached the client yet, so it gets a 502. */
-  private static GatewayError lost(Throwable err) {
-    return err instanceof TimeoutException
+  private static GatewayError lost(boolean idle, Throwable err) {
+    return idle || err instanceof TimeoutException
         ? new GatewayError(502, "upstream_error", "upstream_idle_timeout", "The upstream stopped sending its answer for too long.")
         : new GatewayError(502, "upstream_error", "upstream_connection_lost", "The upstream connection was lost before its answer was complete.");
   }

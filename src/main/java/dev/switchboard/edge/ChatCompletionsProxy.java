@@ -247,7 +247,7 @@ final class ChatCompletionsProxy implements Handler<RoutingContext> {
       return new StreamRelay(call, answer.exchange(), resp, answer.request().clientWantsUsage(), limits.maxSseEventBytes(),
           metrics, this::finish).run();
     }
-    return BodyRelay.relay(call, up, resp).onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
+    return BodyRelay.relay(call, answer.exchange(), resp).onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
   }
 
   private void fail(Call call, HttpServerResponse resp, Throwable err) {

@@ -52,6 +52,7 @@ final class StreamRelay {
         call.firstTokenNanos = System.nanoTime();
         metrics.timeToFirstToken(call.model, call.firstTokenNanos - call.startNanos);
       }
+      exchange.watchdog().touch();
       call.bytesOut += event.length();
       return tap.onEvent(event);
     }, !clientWantsUsage, maxEventBytes);
@@ -85,7 +86,7 @@ final class StreamRelay {
           if (ar.succeeded() && tap.error() != null) {
             return resp.end().onComplete(x -> done(502, "upstream_stream_error"));
           }
-          String reason = ar.succeeded() ? "upstream_eof" : reason(ar.cause());
+          String reason = ar.succeeded() ? "upstream_eof" : exchange.watchdog().fired() ? "upstream_idle_timeout" : reason(ar.cause());
           exchange.request().reset();
           metrics.truncated(reason);
           log.info("{} stream from channel {} ended early: {}", call.requestId, call.lease.channelName(), reason);

@@ -25,8 +25,11 @@ import java.util.List;
  */
 public final class UpstreamClient {
 
-  /** The response head arrived; the body is paused until the caller decides what to do. */
-  public record Exchange(HttpClientRequest request, HttpClientResponse response) {}
+  /**
+   * The response head arrived; the body is paused until the caller decides what to do. Whoever
+   * reads the body calls {@code watchdog.touch()} as data arrives.
+   */
+  public record Exchange(HttpClientRequest request, HttpClientResponse response, IdleWatchdog watchdog) {}
 
   private final HttpClientAgent client;
   private final SwitchboardConfig.Routing routing;
@@ -70,8 +73,10 @@ public final class UpstreamClient {
         if (ar.succeeded()) {
           HttpClientResponse resp = ar.result();
           resp.pause();
-          req.idleTimeout(routing.idleTimeoutMs());
-          head.tryComplete(new Exchange(req, resp));
+          long idleMs = routing.idleTimeoutMs();
+          IdleWatchdog watchdog = new IdleWatchdog(vertx, idleMs, () -> req.reset(0, new UpstreamIdleTimeoutException(idleMs)));
+          resp.end().onComplete(x -> watchdog.cancel());
+          head.tryComplete(new Exchange(req, resp, watchdog));
         } else {
           head.tryFail(ar.cause());
         }
