@@ -1,5 +1,6 @@
 package dev.switchboard.sse;
 
+import dev.switchboard.json.Bytes;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
@@ -86,11 +87,14 @@ public final class SseRelay implements ReadStream<Buffer> {
   private void onChunk(Buffer chunk) {
     if (failed) return;
     if (!mayDrop) emit(chunk);
+    Bytes.Range bytes = Bytes.of(chunk);
+    byte[] array = bytes.array();
+    int base = bytes.offset();
     int len = chunk.length();
     int eventStart = 0;
     int forwardFrom = 0;
     for (int i = 0; i < len; i++) {
-      byte b = chunk.getByte(i);
+      byte b = array[base + i];
       if (b == '\n') {
         if (atLineStart) {
           int end = i + 1;
