@@ -155,7 +155,7 @@ public final class StreamLoad {
     holding = true;
     System.out.println("HOLDING " + opened.get());
     System.out.flush();
-    Thread.sleep(TimeUnit.SECONDS.toMillis(holdS));
+    vertx.timer(holdS, TimeUnit.SECONDS).await();
     holding = false;
     int alive = opened.get() - cut.get();
     return "{\"label\":\"" + label + "\",\"mode\":\"hold\",\"streams\":" + streams
