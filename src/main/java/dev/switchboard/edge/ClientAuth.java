@@ -2,13 +2,10 @@ package dev.switchboard.edge;
 
 import dev.switchboard.store.KeyHash;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Reads the client key the way each SDK sends it and turns it into the SHA-256 the key cache is
- * indexed by. Keys are never compared in clear: a map lookup by hash, then a constant-time
- * check of the hash.
+ * indexed by. Keys are never compared in clear, only looked up by their hash.
  */
 public final class ClientAuth {
 
@@ -27,9 +24,5 @@ public final class ClientAuth {
 
   public static String sha256Hex(String key) {
     return KeyHash.sha256Hex(key);
-  }
-
-  public static boolean sameHash(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
   }
 }
