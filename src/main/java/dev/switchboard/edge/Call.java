@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
+import dev.switchboard.translate.Protocol;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
@@ -17,6 +18,9 @@ final class Call {
   final Set<Long> tried = new HashSet<>(4);
 
   ClientKey key;
+  Protocol clientProtocol;
+  /** The protocol of the last attempt's upstream. */
+  Protocol upstreamProtocol;
   String model = "unknown";
   boolean stream;
   long bytesIn;

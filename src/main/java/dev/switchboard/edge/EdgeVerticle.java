@@ -5,6 +5,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.store.Store;
+import dev.switchboard.translate.Translations;
 import dev.switchboard.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,12 +43,17 @@ public final class EdgeVerticle extends VerticleBase {
     bus.<PoolSnapshot>localConsumer(Addresses.POOL_SNAPSHOT, msg -> snapshot = msg.body());
     upstream = new UpstreamClient(vertx, config.routing());
     var reporter = new UsageReporter(bus, metrics);
-    var proxy = new ChatCompletionsProxy(vertx, () -> snapshot, upstream, metrics, config, reporter);
+    var translations = Translations.standard();
     var ops = new OpsHandlers(store, () -> snapshot);
 
     Router router = Router.router(vertx);
-    router.post("/v1/chat/completions").handler(proxy);
+    router.post("/v1/chat/completions").handler(proxy(new ChatFront(), translations, reporter));
+    router.post("/v1/responses").handler(proxy(new ResponsesFront(), translations, reporter));
+    router.post("/v1/messages").handler(proxy(new MessagesFront(), translations, reporter));
+    router.postWithRegex(GeminiFront.PATH).handler(proxy(new GeminiFront(), translations, reporter));
     router.get("/v1/models").handler(ops::models);
+    router.get("/v1beta/models").handler(ops::geminiModels);
+    router.getWithRegex("/v1beta/models/([^:/]+)").handler(ops::geminiModel);
     router.get("/health").handler(ops::health);
     router.get("/ready").handler(ops::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
@@ -75,6 +81,10 @@ public final class EdgeVerticle extends VerticleBase {
     Future<Void> closed = server == null ? Future.succeededFuture()
         : server.shutdown(config.server().shutdownGraceMs(), TimeUnit.MILLISECONDS);
     return closed.eventually(() -> upstream == null ? Future.succeededFuture() : upstream.close());
+  }
+
+  private ProxyHandler proxy(Front front, Translations translations, UsageReporter reporter) {
+    return new ProxyHandler(front, translations, vertx, () -> snapshot, upstream, metrics, config, reporter);
   }
 
   /** The port actually bound (useful when the configured port is 0). */

@@ -207,14 +207,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void everyUpstreamTypeIsAcceptedAndVendorsGetTheirOwnBaseUrl() {
+    var channels = parse("""
+        channels:
+          - {name: o, type: openai, models: [a]}
+          - {name: r, type: openai-responses, models: [b]}
+          - {name: an, type: Anthropic, models: [c]}
+          - {name: g, type: gemini, models: [d]}
+          - {name: az, type: azure-openai, baseUrl: 'https://res.openai.azure.com', models: [e]}
+        """).channels();
+    assertEquals(List.of("openai", "openai-responses", "anthropic", "gemini", "azure-openai"),
+        channels.stream().map(SwitchboardConfig.ChannelConfig::type).toList());
+    assertEquals(List.of("https://api.openai.com/v1"), channels.get(0).baseUrls());
+    assertEquals(List.of("https://api.anthropic.com/v1"), channels.get(2).baseUrls());
+    assertEquals(List.of("https://generativelanguage.googleapis.com/v1beta"), channels.get(3).baseUrls());
+    assertEquals(List.of("https://res.openai.azure.com"), channels.get(4).baseUrls());
+  }
+
+  @Test
   void rejectsBadChannelsByIndexAndKey() {
     rejects("channels", "channels: {name: x}");
     rejects("channels[0]", "channels: [just-a-string]");
     rejects("channels[0].name", "channels: [{baseUrl: 'http://a', models: [m]}]");
     rejects("channels[1].name", CHANNEL + "  - {name: openai, baseUrl: 'http://b', models: [m]}\n");
-    ConfigException type = rejects("channels[0].type", "channels: [{name: a, type: anthropic, baseUrl: 'http://a', models: [m]}]");
-    assertTrue(type.getMessage().contains("anthropic"));
-    rejects("channels[0].baseUrls", "channels: [{name: a, models: [m]}]");
+    ConfigException type = rejects("channels[0].type", "channels: [{name: a, type: cohere, baseUrl: 'http://a', models: [m]}]");
+    assertTrue(type.getMessage().contains("cohere") && type.getMessage().contains("anthropic"), type.getMessage());
+    rejects("channels[0].baseUrls", "channels: [{name: a, type: azure-openai, models: [m]}]");
     rejects("channels[0].baseUrls[1]", "channels: [{name: a, baseUrls: ['http://a', 'ftp://b'], models: [m]}]");
     rejects("channels[0].baseUrls[0]", "channels: [{name: a, baseUrls: ['http://'], models: [m]}]");
     rejects("channels[0].baseUrls[0]", "channels: [{name: a, baseUrls: ['http://a b/'], models: [m]}]");

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * input + cache read + cache write, cached = cache read, completion = output. Fields in a later
  * usage object replace earlier ones (they are cumulative, P7), so nothing is counted twice.
  */
-final class AnthropicToChatUsage {
+public final class AnthropicToChatUsage {
 
   private long input;
   private long cacheRead;
@@ -18,7 +18,7 @@ final class AnthropicToChatUsage {
   private boolean seen;
 
   /** Takes the fields present in an Anthropic usage object; anything not an object is ignored. */
-  void update(Object usage) {
+  public void update(Object usage) {
     if (!(usage instanceof JsonObject u)) return;
     seen = true;
     input = take(u, "input_tokens", input);
@@ -28,11 +28,11 @@ final class AnthropicToChatUsage {
     if (u.getValue("output_tokens_details") instanceof JsonObject d) thinking = take(d, "thinking_tokens", thinking);
   }
 
-  boolean seen() {
+  public boolean seen() {
     return seen;
   }
 
-  Usage toUsage() {
+  public Usage toUsage() {
     return new Usage(input + cacheRead + cacheWrite, output, cacheRead, Math.min(thinking, output));
   }
 
