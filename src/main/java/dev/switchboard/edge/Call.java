@@ -4,6 +4,7 @@ import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
 import dev.switchboard.translate.Protocol;
+import dev.switchboard.upstream.UpstreamType;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
@@ -19,6 +20,7 @@ final class Call {
 
   ClientKey key;
   Protocol clientProtocol;
+  UpstreamType.Operation operation = UpstreamType.Operation.GENERATE;
   /** The protocol of the last attempt's upstream. */
   Protocol upstreamProtocol;
   String model = "unknown";

@@ -1,6 +1,7 @@
 package dev.switchboard.edge;
 
 import dev.switchboard.translate.Protocol;
+import dev.switchboard.upstream.UpstreamType;
 import dev.switchboard.translate.RequestParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -32,6 +33,11 @@ interface Front {
   /** The status this protocol's clients should see for a status an upstream answered. */
   default int clientStatus(int upstreamStatus) {
     return upstreamStatus;
+  }
+
+  /** What the request asks for; the upstream operation follows from it. */
+  default UpstreamType.Operation operation(RoutingContext ctx) {
+    return UpstreamType.Operation.GENERATE;
   }
 
   /** Stream framing: SSE for every protocol but a Gemini stream asked for without {@code alt=sse}. */

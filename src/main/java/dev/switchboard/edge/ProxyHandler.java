@@ -58,8 +58,18 @@ final class ProxyHandler implements Handler<RoutingContext> {
   private static final CharSequence SSE = HttpHeaders.createOptimized("text/event-stream");
   private static final List<String> ANTHROPIC_HEADERS = List.of("anthropic-version", "anthropic-beta");
 
+  /** The direction for a request from one protocol to another, or null when there is none. */
+  @FunctionalInterface
+  interface TranslationLookup {
+    Translation find(Protocol client, Protocol upstream, ParsedRequest request, UpstreamType.Operation asked);
+
+    static TranslationLookup of(Translations translations) {
+      return (client, upstream, request, asked) -> translations.get(client, upstream);
+    }
+  }
+
   private final Front front;
-  private final Translations translations;
+  private final TranslationLookup translations;
   private final Vertx vertx;
   private final Supplier<PoolSnapshot> snapshot;
   private final UpstreamClient upstream;
@@ -68,7 +78,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
   private final SwitchboardConfig.Routing routing;
   private final UsageReporter reporter;
 
-  ProxyHandler(Front front, Translations translations, Vertx vertx, Supplier<PoolSnapshot> snapshot,
+  ProxyHandler(Front front, TranslationLookup translations, Vertx vertx, Supplier<PoolSnapshot> snapshot,
       UpstreamClient upstream, GatewayMetrics metrics, SwitchboardConfig config, UsageReporter reporter) {
     this.front = front;
     this.translations = translations;
@@ -81,8 +91,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
     this.reporter = reporter;
   }
 
-  /** How one attempt talks to its upstream: the type, and the translation (null: pass-through). */
-  private record Plan(UpstreamType type, Translation translation) {}
+  /** How one attempt talks to its upstream: the type, the translation (null: pass-through), where. */
+  private record Plan(UpstreamType type, Translation translation, UpstreamType.Operation operation) {}
 
   private record Answer(ParsedRequest request, Plan plan, UpstreamClient.Exchange exchange) {}
 
@@ -92,6 +102,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     HttpServerResponse resp = ctx.response();
     Call call = new Call(RequestIds.next(), front.route());
     call.clientProtocol = front.protocol();
+    call.operation = front.operation(ctx);
     resp.putHeader(REQUEST_ID, call.requestId);
     // Until a relay takes over the response, a client that leaves cancels the upstream attempt.
     Promise<Void> clientGone = Promise.promise();
@@ -175,16 +186,29 @@ final class ProxyHandler implements Handler<RoutingContext> {
     call.lease = lease;
     UpstreamType type = UpstreamType.of(lease.channelType());
     Translation translation = type == null || type.protocol() == front.protocol() ? null
-        : translations.get(front.protocol(), type.protocol());
-    if (type == null || (type.protocol() != front.protocol() && translation == null)) {
+        : translations.find(front.protocol(), type.protocol(), parsed, call.operation);
+    UpstreamType.Operation op = upstreamOperation(call.operation, type, translation);
+    if (type == null || (type.protocol() != front.protocol() && translation == null)
+        || type.url(lease.baseUrl(), op, lease.upstreamModel(), false) == null) {
       call.onlyRateLimited = false;
       call.lastFailure = new GatewayError(502, "upstream_error", "upstream_protocol_unsupported",
-          "The gateway cannot talk to channel '" + lease.channelName() + "' for this endpoint.");
+          "The gateway cannot use channel '" + lease.channelName() + "' for this endpoint.");
       return retry(call, parsed, req, resp);
     }
-    Plan plan = new Plan(type, translation);
+    Plan plan = new Plan(type, translation, op);
     call.upstreamProtocol = type.protocol();
     return body(call, parsed, plan, lease).compose(body -> send(call, parsed, plan, lease, body, req, resp));
+  }
+
+  /**
+   * The upstream's operation: the client's own when passed through; a translated embedding
+   * request goes to Gemini's batch form (one shape for one or many inputs) or to OpenAI's.
+   */
+  private static UpstreamType.Operation upstreamOperation(UpstreamType.Operation asked, UpstreamType type, Translation translation) {
+    if (translation == null || asked == UpstreamType.Operation.GENERATE || asked == UpstreamType.Operation.COUNT_TOKENS) {
+      return asked;
+    }
+    return type == UpstreamType.GEMINI ? UpstreamType.Operation.BATCH_EMBED : UpstreamType.Operation.EMBED;
   }
 
   /** The client's bytes for its own protocol; otherwise the translation, large ones on a worker. */
@@ -207,8 +231,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
 
   private static JsonObject translate(ParsedRequest parsed, Plan plan, String upstreamModel) {
     JsonObject out = plan.translation().request(new JsonObject(parsed.body()), upstreamModel);
-    if (plan.type() == UpstreamType.GEMINI) {
-      out.remove("stream"); // Gemini streams by URL, not by body
+    if (plan.type() == UpstreamType.GEMINI || plan.operation() != UpstreamType.Operation.GENERATE) {
+      out.remove("stream"); // Gemini streams by URL, not by body; embeddings never stream
     } else if (parsed.stream()) {
       out.put("stream", true);
       if (plan.type().protocol() == Protocol.OPENAI_CHAT) {
@@ -223,7 +247,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
       HttpServerRequest req, HttpServerResponse resp) {
     long now = System.currentTimeMillis();
     long sent = System.nanoTime();
-    String url = plan.type().url(lease.baseUrl(), UpstreamType.Operation.GENERATE, lease.upstreamModel(), parsed.stream());
+    String url = plan.type().url(lease.baseUrl(), plan.operation(), lease.upstreamModel(), parsed.stream());
     return upstream.post(url, headers(lease, plan, parsed, req), body, call.clientGone)
         .transform(ar -> {
           if (ar.failed() && resp.closed()) {

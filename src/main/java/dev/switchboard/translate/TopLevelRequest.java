@@ -19,12 +19,14 @@ public final class TopLevelRequest implements ParsedRequest {
   private static final Set<String> FIELDS = Set.of("model", "stream");
 
   private final Buffer body;
+  private final TopLevelJson.Scan scan;
   private final TopLevelJson.Field modelField;
   private final String model;
   private final boolean stream;
 
-  private TopLevelRequest(Buffer body, TopLevelJson.Field modelField, boolean stream) {
+  private TopLevelRequest(Buffer body, TopLevelJson.Scan scan, TopLevelJson.Field modelField, boolean stream) {
     this.body = body;
+    this.scan = scan;
     this.modelField = modelField;
     this.model = modelField.text();
     this.stream = stream;
@@ -35,7 +37,15 @@ public final class TopLevelRequest implements ParsedRequest {
    *     null
    */
   public static TopLevelRequest parse(Buffer body, String required) throws MalformedJsonException {
-    TopLevelJson.Scan scan = TopLevelJson.scan(body, required == null ? FIELDS : Set.of("model", "stream", required));
+    return parse(body, required, Set.of());
+  }
+
+  /** As {@link #parse(Buffer, String)}, also keeping the top-level string fields {@code extras} for {@link #text}. */
+  public static TopLevelRequest parse(Buffer body, String required, Set<String> extras) throws MalformedJsonException {
+    Set<String> wanted = new java.util.HashSet<>(FIELDS);
+    if (required != null) wanted.add(required);
+    wanted.addAll(extras);
+    TopLevelJson.Scan scan = TopLevelJson.scan(body, wanted);
     TopLevelJson.Field model = scan.get("model");
     if (model == null || model.token() != JsonToken.VALUE_STRING || model.text().isBlank()) {
       throw new MalformedJsonException("'model' is required and must be a non-empty string");
@@ -51,7 +61,13 @@ public final class TopLevelRequest implements ParsedRequest {
       }
       streaming = stream.token() == JsonToken.VALUE_TRUE;
     }
-    return new TopLevelRequest(body, model, streaming);
+    return new TopLevelRequest(body, scan, model, streaming);
+  }
+
+  /** A top-level string field named when parsing, or null. */
+  public String text(String name) {
+    TopLevelJson.Field f = scan.get(name);
+    return f == null || f.token() != JsonToken.VALUE_STRING ? null : f.text();
   }
 
   @Override
