@@ -40,10 +40,13 @@ final class UpstreamErrors {
   /** The error object of an upstream's body in any protocol's envelope, or null. */
   static JsonObject json(Buffer body) {
     try {
-      Object value = Buffer.buffer(body.toString().strip()).toJson();
+      String text = body.toString().strip();
+      if (text.startsWith("{")) return new JsonObject(text);
       // Gemini's non-SSE stream paths wrap the error in a one-element array
-      if (value instanceof JsonArray a && a.size() == 1) value = a.getValue(0);
-      return value instanceof JsonObject o ? o : null;
+      if (text.startsWith("[") && new JsonArray(text) instanceof JsonArray a && a.size() == 1 && a.getValue(0) instanceof JsonObject o) {
+        return o;
+      }
+      return null;
     } catch (RuntimeException notJson) {
       return null;
     }
