@@ -63,7 +63,7 @@ public final class ConfigLoader {
 
     Section s = Section.of("server", top.raw("server"), EnvOverrides.SECTIONS.get("server"));
     var server = new SwitchboardConfig.Server(s.string("host", "0.0.0.0"), s.integer("port", 8080, 0, 65535),
-        s.integer("instances", 0, 0, 256), s.millis("shutdownGrace", 30_000));
+        s.integer("instances", 0, 0, 256), s.millis("shutdownGrace", 30_000), s.millis("keepAlive", 15_000));
 
     Section d = Section.of("database", top.raw("database"), EnvOverrides.SECTIONS.get("database"));
     String dbType = d.string("type", "sqlite").toLowerCase(Locale.ROOT);

@@ -13,6 +13,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 interface Front {
 
+  /** An SSE comment: every SSE parser skips it. */
+  Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+
   Protocol protocol();
 
   /** The route label for metrics and usage records. */
@@ -33,6 +36,11 @@ interface Front {
   /** The status this protocol's clients should see for a status an upstream answered. */
   default int clientStatus(int upstreamStatus) {
     return upstreamStatus;
+  }
+
+  /** An event the protocol's clients ignore, sent across long upstream silences. */
+  default Buffer keepAlive() {
+    return KEEP_ALIVE;
   }
 
   /** What the request asks for; the upstream operation follows from it. */

@@ -16,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class MessagesFront implements Front {
 
+  private static final Buffer PING = Buffer.buffer("event: ping\ndata: {\"type\": \"ping\"}\n\n");
+
   @Override
   public Protocol protocol() {
     return Protocol.ANTHROPIC_MESSAGES;
@@ -41,6 +43,12 @@ final class MessagesFront implements Front {
   public Buffer streamError(GatewayError e) {
     return Buffer.buffer("event: error\ndata: ").appendBuffer(envelope(clientStatus(e.status()), e).toBuffer())
         .appendString("\n\n");
+  }
+
+  /** Anthropic's own keep-alive, which its SDKs expect and skip. */
+  @Override
+  public Buffer keepAlive() {
+    return PING;
   }
 
   @Override

@@ -77,6 +77,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
   private final SwitchboardConfig.Limits limits;
   private final SwitchboardConfig.Routing routing;
   private final UsageReporter reporter;
+  private final long keepAliveMs;
 
   ProxyHandler(Front front, TranslationLookup translations, Vertx vertx, Supplier<PoolSnapshot> snapshot,
       UpstreamClient upstream, GatewayMetrics metrics, SwitchboardConfig config, UsageReporter reporter) {
@@ -89,6 +90,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     this.limits = config.limits();
     this.routing = config.routing();
     this.reporter = reporter;
+    this.keepAliveMs = config.server().keepAliveMs();
   }
 
   /** How one attempt talks to its upstream: the type, the translation (null: pass-through), where. */
@@ -360,13 +362,14 @@ final class ProxyHandler implements Handler<RoutingContext> {
     if (up.statusCode() == 200 && type != null && type.startsWith("text/event-stream")) {
       boolean jsonArray = front.jsonArrayStream(ctx);
       boolean wantsUsage = answer.request().clientWantsUsage();
-      StreamRelay relay = new StreamRelay(call, answer.exchange(), resp, jsonArray, metrics, this::finish);
+      StreamRelay relay = new StreamRelay(vertx, call, answer.exchange(), resp, jsonArray, front.keepAlive(), keepAliveMs, metrics,
+          this::finish);
       StreamTap tap = StreamTaps.of(upstreamProtocol, wantsUsage);
       StreamBody body = translation == null && !jsonArray
           ? StreamBody.passThrough(up, tap, upstreamProtocol == Protocol.OPENAI_CHAT && !wantsUsage,
               limits.maxSseEventBytes(), front, relay::onUpstreamEvent)
           : StreamBody.translated(up, tap, translation == null ? null : translation.stream(call.model, wantsUsage),
-              limits.maxSseEventBytes(), jsonArray, relay::onUpstreamEvent);
+              limits.maxSseEventBytes(), jsonArray, StreamTaps.of(front.protocol(), true), relay::onUpstreamEvent);
       return relay.run(body);
     }
     if (translation == null) {

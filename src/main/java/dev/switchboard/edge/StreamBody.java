@@ -33,6 +33,12 @@ abstract class StreamBody {
   /** The bytes for the client, with the upstream's demand. */
   abstract ReadStream<Buffer> source();
 
+  /**
+   * Whether a keep-alive may be written now: the client has been sent whole events only, and
+   * not yet the end of its answer.
+   */
+  abstract boolean mayKeepAlive();
+
   /** What to write when the upstream ended cleanly (its terminal event, or an in-band error). */
   abstract Buffer end();
 
@@ -69,6 +75,11 @@ abstract class StreamBody {
       }
 
       @Override
+      boolean mayKeepAlive() {
+        return relay.atEventBoundary() && !tap.done() && tap.error() == null;
+      }
+
+      @Override
       Buffer end() {
         return Buffer.buffer();
       }
@@ -85,20 +96,23 @@ abstract class StreamBody {
    * for a Gemini client that asked without {@code alt=sse}, as the elements of one JSON array.
    */
   static StreamBody translated(HttpClientResponse upstream, StreamTap tap, StreamTranslator translator, int maxEventBytes,
-      boolean jsonArray, EventListener listener) {
-    return new Translated(upstream, tap, translator, maxEventBytes, jsonArray, listener);
+      boolean jsonArray, StreamTap clientTap, EventListener listener) {
+    return new Translated(upstream, tap, translator, maxEventBytes, jsonArray, clientTap, listener);
   }
 
   private static final class Translated extends StreamBody {
     private final StreamTranslator translator;
     private final boolean jsonArray;
     private final SseEventStream stream;
+    /** Reads what the client is sent, to know when its answer is complete. */
+    private final StreamTap clientTap;
     private boolean opened;
 
     Translated(HttpClientResponse upstream, StreamTap tap, StreamTranslator translator, int maxEventBytes,
-        boolean jsonArray, EventListener listener) {
+        boolean jsonArray, StreamTap clientTap, EventListener listener) {
       super(tap);
       this.translator = translator;
+      this.clientTap = clientTap;
       this.jsonArray = jsonArray;
       this.stream = new SseEventStream(upstream, (event, out) -> {
         tap.onEvent(event);
@@ -107,6 +121,7 @@ abstract class StreamBody {
         if (data == null) {
           // comments and keep-alives have nothing to translate
         } else if (translator == null) {
+          clientTap.onEvent(event);
           out.add(frame(jsonArray ? data : event));
         } else {
           translator.onEvent(ByteScan.eventName(event), data, out);
@@ -121,6 +136,12 @@ abstract class StreamBody {
     @Override
     ReadStream<Buffer> source() {
       return stream;
+    }
+
+    @Override
+    boolean mayKeepAlive() {
+      // translations write whole events; an array gets no keep-alives
+      return !jsonArray && !clientTap.done() && clientTap.error() == null;
     }
 
     @Override
@@ -155,6 +176,7 @@ abstract class StreamBody {
 
     /** Translated events that are SSE stay as they are; for a JSON array each becomes an element. */
     private void reframe(List<Buffer> out, int from) {
+      for (int i = from; i < out.size(); i++) clientTap.onEvent(out.get(i));
       if (!jsonArray) return;
       for (int i = from; i < out.size(); i++) {
         Buffer data = ByteScan.data(out.get(i));

@@ -4,6 +4,8 @@ import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.sse.SseEventTooLargeException;
 import dev.switchboard.upstream.UpstreamClient;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.StreamResetException;
@@ -30,17 +32,28 @@ final class StreamRelay {
   private static final CharSequence X_ACCEL = HttpHeaders.createOptimized("X-Accel-Buffering");
   private static final CharSequence NO = HttpHeaders.createOptimized("no");
 
+  private final Vertx vertx;
   private final Call call;
   private final UpstreamClient.Exchange exchange;
   private final HttpServerResponse resp;
   private final GatewayMetrics metrics;
   private final Finisher finisher;
   private final boolean jsonArray;
+  private final Buffer keepAlive;
+  private final long keepAliveMs;
   private StreamBody body;
+  private long lastEventNanos = System.nanoTime();
+  private long keepAliveTimer = -1;
 
-  StreamRelay(Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp, boolean jsonArray,
-      GatewayMetrics metrics, Finisher finisher) {
+  /**
+   * @param keepAlive what to write after {@code keepAliveMs} of upstream silence (0: never)
+   */
+  StreamRelay(Vertx vertx, Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp, boolean jsonArray,
+      Buffer keepAlive, long keepAliveMs, GatewayMetrics metrics, Finisher finisher) {
+    this.vertx = vertx;
     this.call = call;
+    this.keepAlive = keepAlive;
+    this.keepAliveMs = keepAliveMs;
     this.exchange = exchange;
     this.resp = resp;
     this.jsonArray = jsonArray;
@@ -51,6 +64,7 @@ final class StreamRelay {
   /** Called by the stream body for every upstream event. */
   void onUpstreamEvent(int clientBytes) {
     call.bytesOut += clientBytes;
+    lastEventNanos = System.nanoTime();
     if (call.firstTokenNanos == 0) {
       call.firstTokenNanos = System.nanoTime();
       metrics.timeToFirstToken(call.model, call.firstTokenNanos - call.startNanos);
@@ -67,6 +81,9 @@ final class StreamRelay {
         .putHeader(X_ACCEL, NO);
     metrics.streamStarted();
     resp.closeHandler(v -> clientClosed());
+    if (keepAliveMs > 0 && !jsonArray) {
+      keepAliveTimer = vertx.setPeriodic(keepAliveMs, keepAliveMs, id -> keepAlive());
+    }
     return body.source().pipe()
         .endOnSuccess(false)
         .endOnFailure(false)
@@ -98,7 +115,19 @@ final class StreamRelay {
         });
   }
 
-  private io.vertx.core.buffer.Buffer count(io.vertx.core.buffer.Buffer tail) {
+  /** A keep-alive between two events, when the upstream has said nothing for a while and the client keeps up. */
+  private void keepAlive() {
+    // nothing after the answer's own end: the upstream is only closing the connection
+    if (call.finished || resp.ended() || resp.closed()) return;
+    boolean silent = System.nanoTime() - lastEventNanos >= keepAliveMs * 1_000_000 - 1_000_000;
+    if (silent && body.mayKeepAlive() && !resp.writeQueueFull()) {
+      resp.write(keepAlive);
+      call.bytesOut += keepAlive.length();
+      metrics.keepAlive();
+    }
+  }
+
+  private Buffer count(Buffer tail) {
     call.bytesOut += tail.length();
     return tail;
   }
@@ -114,6 +143,7 @@ final class StreamRelay {
   }
 
   private void done(int status, String errorClass) {
+    if (keepAliveTimer >= 0) vertx.cancelTimer(keepAliveTimer);
     metrics.streamEnded();
     finisher.finish(call, status, errorClass);
   }

@@ -43,8 +43,9 @@ final class UpstreamErrors {
       String text = body.toString().strip();
       if (text.startsWith("{")) return new JsonObject(text);
       // Gemini's non-SSE stream paths wrap the error in a one-element array
-      if (text.startsWith("[") && new JsonArray(text) instanceof JsonArray a && a.size() == 1 && a.getValue(0) instanceof JsonObject o) {
-        return o;
+      if (text.startsWith("[")) {
+        JsonArray a = new JsonArray(text);
+        return a.size() == 1 && a.getValue(0) instanceof JsonObject o ? o : null;
       }
       return null;
     } catch (RuntimeException notJson) {

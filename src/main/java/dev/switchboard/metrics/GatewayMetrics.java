@@ -32,6 +32,7 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> truncations = new ConcurrentHashMap<>();
   private final DistributionSummary requestBytes;
+  private final Counter keepAlives;
 
   public GatewayMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -39,6 +40,8 @@ public final class GatewayMetrics {
         .description("SSE streams being relayed right now").register(registry);
     this.requestBytes = DistributionSummary.builder("switchboard_request_body_bytes")
         .description("Client request body sizes").baseUnit("bytes").register(registry);
+    this.keepAlives = Counter.builder("switchboard_stream_keepalives_total")
+        .description("Keep-alive events sent across upstream silences").register(registry);
   }
 
   public static GatewayMetrics standalone() {
@@ -89,6 +92,10 @@ public final class GatewayMetrics {
 
   public void streamStarted() {
     activeStreams.incrementAndGet();
+  }
+
+  public void keepAlive() {
+    keepAlives.increment();
   }
 
   public void streamEnded() {

@@ -81,7 +81,7 @@ class ConfigLoaderTest {
   @Test
   void anEmptyFileGivesTheDefaults() {
     SwitchboardConfig c = parse("");
-    assertEquals(new SwitchboardConfig.Server("0.0.0.0", 8080, 0, 30_000), c.server());
+    assertEquals(new SwitchboardConfig.Server("0.0.0.0", 8080, 0, 30_000, 15_000), c.server());
     assertEquals(new SwitchboardConfig.Database("sqlite", "data/switchboard.db", 4), c.database());
     assertTrue(c.database().isSqlite());
     assertNull(c.redis().url());
@@ -109,7 +109,7 @@ class ConfigLoaderTest {
         stats: {flushInterval: 2s, batchSize: 100, queueCapacity: 1000}
         security: {masterKeyFile: /run/secrets/master}
         """);
-    assertEquals(new SwitchboardConfig.Server("127.0.0.1", 9090, 2, 5_000), c.server());
+    assertEquals(new SwitchboardConfig.Server("127.0.0.1", 9090, 2, 5_000, 15_000), c.server());
     assertEquals(new SwitchboardConfig.Database("postgres", "postgresql://db/switchboard", 16), c.database());
     assertEquals("redis://cache:6379", c.redis().url());
     assertEquals(new SwitchboardConfig.Limits(10L * 1024 * 1024, 64_000), c.limits());

@@ -54,6 +54,7 @@ class AnthropicClientTest {
         .clientKey("client", CLIENT_KEY)
         .routing("retries", 1)
         .routing("retryBackoff", "0ms")
+        .server("keepAlive", "150ms")
         .start();
   }
 
@@ -155,6 +156,19 @@ class AnthropicClientTest {
     assertEquals(9L, ((Number) row.get("output_tokens")).longValue());
     assertEquals(4L, ((Number) row.get("cached_tokens")).longValue());
     assertEquals(200, ((Number) row.get("status")).intValue());
+  }
+
+  @Test
+  void longUpstreamSilencesGetAnthropicPingsBetweenEvents() {
+    mock.enqueue(Behavior.ok().chunks(3).tokenDelayMs(500));
+    Reply reply = messages(request(true));
+
+    assertEquals(200, reply.status());
+    List<Map.Entry<String, JsonObject>> events = events(reply.text());
+    long pings = events.stream().filter(e -> e.getKey().equals("ping")).count();
+    assertTrue(pings >= 2, "three silences of 500 ms with a 150 ms keep-alive: " + reply.text());
+    assertEquals("message_stop", events.get(events.size() - 1).getKey());
+    assertTrue(gateway.metrics().registry().scrape().contains("switchboard_stream_keepalives_total"));
   }
 
   @Test
