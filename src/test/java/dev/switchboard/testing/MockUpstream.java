@@ -1,19 +1,23 @@
 package dev.switchboard.testing;
 
 import dev.switchboard.demo.OpenAiWire;
+import dev.switchboard.testing.wire.AnthropicWire;
+import dev.switchboard.testing.wire.Answer;
+import dev.switchboard.testing.wire.GeminiWire;
+import dev.switchboard.testing.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,14 +37,12 @@ public final class MockUpstream {
   /** Beyond this many recorded requests, requests are counted but no longer kept. */
   public static final int MAX_RECORDS = 10_000;
 
-  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("retry-after");
   private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
-  private static final String[] MALFORMED = {
-      "data: {not json\n\n",
-      "data: {\"id\":\"chatcmpl-mock\",\"choices\":[{\"delta\":\n\n",
-      "data: [DONE]\n\n"};
+  private static final CharSequence ANTHROPIC_VERSION =
+      HttpHeaders.createOptimized("anthropic-version");
+  private static final List<String> MODELS = List.of("mock-model");
 
   private final Vertx vertx;
   private final Queue<Behavior> queue = new ConcurrentLinkedQueue<>();
@@ -150,15 +152,19 @@ public final class MockUpstream {
   }
 
   private void handle(HttpServerRequest req) {
-    if (req.method() == HttpMethod.GET && "/v1/models".equals(req.path())) {
-      req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-          .end(OpenAiWire.models(List.of("mock-model"), now(), "mock"));
-    } else if (req.method() == HttpMethod.POST && "/v1/chat/completions".equals(req.path())) {
-      Exchange ex = new Exchange(req);
-      req.body().onSuccess(body -> ex.received(body));
-    } else {
+    Route route = Route.match(req.method(), req.path(), req.headers().contains(ANTHROPIC_VERSION));
+    if (route == null) {
       req.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(OpenAiWire.error("mock: no route " + req.path(), "invalid_request_error", null));
+    } else if (route.endpoint() == Route.Endpoint.MODELS) {
+      req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(switch (route.protocol()) {
+        case ANTHROPIC -> AnthropicWire.models(MODELS);
+        case GEMINI -> GeminiWire.models(MODELS);
+        default -> OpenAiWire.models(MODELS, now(), "mock");
+      });
+    } else {
+      Exchange ex = new Exchange(req, route);
+      req.body().onSuccess(body -> ex.received(body));
     }
   }
 
@@ -175,22 +181,23 @@ public final class MockUpstream {
     return System.currentTimeMillis() / 1000;
   }
 
-  /** One chat request and its answer; confined to the server's event loop. */
+  /** One request and its answer; confined to the server's event loop. */
   private final class Exchange {
     private final HttpServerRequest req;
     private final HttpServerResponse resp;
+    private final Route route;
+    private final Wire wire;
     private Behavior behavior;
-    private Buffer[] fixedEvents;
-    private OpenAiWire.Chunks chunks;
-    private OpenAiWire.Usage usage;
-    private int total;
+    private List<Buffer> events;
     private int sent;
     private Future<Void> lastWrite = Future.succeededFuture();
     private boolean settled;
 
-    Exchange(HttpServerRequest req) {
+    Exchange(HttpServerRequest req, Route route) {
       this.req = req;
       this.resp = req.response();
+      this.route = route;
+      this.wire = route.wire(req.query());
       inFlight.incrementAndGet();
       resp.closeHandler(v -> abort());
       resp.exceptionHandler(err -> abort());
@@ -202,11 +209,17 @@ public final class MockUpstream {
       synchronized (records) {
         if (records.size() < MAX_RECORDS) {
           MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-          records.add(new RecordedRequest(req.method().name(), req.path(), headers, body));
+          records.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers,
+              body, route.protocol()));
         }
       }
       if (body == null) {
-        error(400, "mock: request body is not a JSON object", "invalid_request_error", null, -1);
+        fail(wire.failure(400, "mock: request body is not a JSON object", -1));
+        return;
+      }
+      Wire.Failure refused = route.precheck(wire, req);
+      if (refused != null) {
+        fail(refused);
         return;
       }
       Behavior next = queue.poll();
@@ -225,39 +238,47 @@ public final class MockUpstream {
       Behavior b = behavior;
       long id = ids.incrementAndGet();
       resp.putHeader(REQUEST_ID, "req_mock_" + id);
+      for (Map.Entry<String, String> required : b.requiredHeaders.entrySet()) {
+        if (!required.getValue().equals(req.getHeader(required.getKey()))) {
+          fail(route.unauthorized(wire, "mock: missing or wrong " + required.getKey()));
+          return;
+        }
+      }
       switch (b.kind) {
         case HANG -> { }
-        case ERROR -> {
-          if (b.status == 429) {
-            error(429, "mock failure 429", "requests", "rate_limit_exceeded", b.retryAfterSeconds);
-          } else {
-            String type = b.status >= 500 ? "server_error" : "invalid_request_error";
-            error(b.status, "mock failure " + b.status, type, null, -1);
-          }
-        }
-        case MALFORMED_SSE -> {
-          fixedEvents = new Buffer[MALFORMED.length];
-          for (int i = 0; i < MALFORMED.length; i++) {
-            fixedEvents[i] = Buffer.buffer(MALFORMED[i]);
-          }
-          startStream(MALFORMED.length);
-        }
+        case ERROR -> fail(wire.failure(b.status, "mock failure " + b.status, b.retryAfterSeconds));
+        case MALFORMED_SSE -> startStream(wire.malformedStream());
         case OK -> {
-          String model = body.getValue("model") instanceof String m ? m : "mock-model";
-          usage = b.usage != null ? b.usage
-              : OpenAiWire.Usage.estimate(String.valueOf(body.getValue("messages")), b.content);
-          if (Boolean.TRUE.equals(body.getValue("stream"))) {
-            boolean withUsage = b.alwaysUsage
-                || body.getValue("stream_options") instanceof JsonObject o
-                    && Boolean.TRUE.equals(o.getValue("include_usage"));
-            chunks = OpenAiWire.chunks("chatcmpl-mock-" + id, now(), model, withUsage);
-            startStream(b.pieces.length + 3 + (withUsage ? 1 : 0));
+          if (route.endpoint() == Route.Endpoint.GENERATE
+              || route.endpoint() == Route.Endpoint.STREAM_GENERATE) {
+            generate(body, id);
           } else {
-            String text = String.join("", b.pieces);
-            json(OpenAiWire.completion("chatcmpl-mock-" + id, now(), model, text, "stop", usage));
+            json(route.utility(body));
           }
         }
       }
+    }
+
+    private void generate(JsonObject body, long id) {
+      Behavior b = behavior;
+      String model = body.getValue("model") instanceof String m ? m
+          : route.pathModel() != null ? route.pathModel() : "mock-model";
+      Answer answer = new Answer(id, now(), model, b.pieces, b.thinkingPieces, b.toolCalls,
+          usage(b, route.promptText(body)), route.includeUsage(body, b.alwaysUsage));
+      if (!route.streams(body)) {
+        if (b.failAfter >= 0) {
+          fail(wire.failure(b.failStatus, "mock failure " + b.failStatus, -1));
+        } else {
+          json(wire.message(answer));
+        }
+        return;
+      }
+      List<Buffer> stream = wire.stream(answer);
+      if (b.failAfter >= 0 && b.failAfter < stream.size()) {
+        stream = new ArrayList<>(stream.subList(0, b.failAfter));
+        stream.add(wire.streamError(b.failAfter, b.failStatus, "mock failure " + b.failStatus));
+      }
+      startStream(stream);
     }
 
     private void json(Buffer body) {
@@ -274,17 +295,17 @@ public final class MockUpstream {
       }
     }
 
-    private void error(int status, String message, String type, String code, int retryAfter) {
-      resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
-      if (retryAfter >= 0) {
-        resp.putHeader(RETRY_AFTER, String.valueOf(retryAfter));
+    private void fail(Wire.Failure failure) {
+      resp.setStatusCode(failure.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+      if (failure.retryAfter() != null) {
+        resp.putHeader(RETRY_AFTER, failure.retryAfter());
       }
-      end(OpenAiWire.error(message, type, code));
+      end(failure.body());
     }
 
-    private void startStream(int events) {
-      total = events;
-      resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM);
+    private void startStream(List<Buffer> events) {
+      this.events = events;
+      resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, wire.streamContentType());
       lastWrite = resp.writeHead();
       pump();
     }
@@ -299,8 +320,8 @@ public final class MockUpstream {
           drop();
           return;
         }
-        if (sent == total - 1) {
-          end(event(sent++));
+        if (sent == events.size() - 1) {
+          end(events.get(sent++));
           return;
         }
         if (resp.writeQueueFull()) {
@@ -310,29 +331,12 @@ public final class MockUpstream {
           });
           return;
         }
-        lastWrite = resp.write(event(sent++));
+        lastWrite = resp.write(events.get(sent++));
         if (behavior.tokenDelayMs > 0) {
           vertx.setTimer(behavior.tokenDelayMs, t -> pump());
           return;
         }
       }
-    }
-
-    private Buffer event(int i) {
-      if (fixedEvents != null) {
-        return fixedEvents[i];
-      }
-      String[] pieces = behavior.pieces;
-      if (i == 0) {
-        return chunks.role();
-      } else if (i <= pieces.length) {
-        return chunks.content(pieces[i - 1]);
-      } else if (i == pieces.length + 1) {
-        return chunks.finish("stop");
-      } else if (i == total - 1) {
-        return OpenAiWire.done();
-      }
-      return chunks.usage(usage);
     }
 
     private void end(Buffer last) {
@@ -362,6 +366,20 @@ public final class MockUpstream {
       inFlight.decrementAndGet();
       return true;
     }
+  }
+
+  /** The behaviour's usage, or an estimate; estimated reasoning counts within completion. */
+  private static OpenAiWire.Usage usage(Behavior b, String prompt) {
+    if (b.usage != null) {
+      return b.usage;
+    }
+    OpenAiWire.Usage estimate = OpenAiWire.Usage.estimate(prompt, b.text());
+    if (b.thinking == null) {
+      return estimate;
+    }
+    int reasoning = OpenAiWire.estimateTokens(b.thinking);
+    return new OpenAiWire.Usage(estimate.promptTokens(), estimate.completionTokens() + reasoning,
+        0, reasoning);
   }
 
   private static JsonObject parse(Buffer raw) {

@@ -1,0 +1,46 @@
+package dev.switchboard.testing.wire;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One upstream protocol's answer builder for {@code MockUpstream}: the non-stream body, the
+ * stream as complete events, the mid-stream error, a malformed stream and the error envelope.
+ * Instances may hold per-request framing choices; they build bytes and never touch a socket.
+ */
+public interface Wire {
+
+  /** An HTTP error answer: status, body, and the {@code retry-after} header value or null. */
+  record Failure(int status, Buffer body, String retryAfter) {}
+
+  /** The non-stream 200 body. */
+  Buffer message(Answer answer);
+
+  /** Every stream event in order, each a complete frame, the terminal one included. */
+  List<Buffer> stream(Answer answer);
+
+  /** The frame that reports a failure after {@code sent} events, ending the stream. */
+  Buffer streamError(int sent, int status, String message);
+
+  /** A stream in this protocol's framing whose payloads are not valid JSON. */
+  List<Buffer> malformedStream();
+
+  /** The error answer for {@code status}; {@code retryAfterSeconds} is -1 when not set. */
+  Failure failure(int status, String message, int retryAfterSeconds);
+
+  /** The content type of a stream answer. */
+  default String streamContentType() {
+    return "text/event-stream";
+  }
+
+  /** {@code data: <json>\n\n}. */
+  static Buffer data(JsonObject json) {
+    return Buffer.buffer("data: " + json.encode() + "\n\n");
+  }
+
+  /** {@code event: <name>\ndata: <json>\n\n}. */
+  static Buffer event(String name, JsonObject json) {
+    return Buffer.buffer("event: " + name + "\ndata: " + json.encode() + "\n\n");
+  }
+}
