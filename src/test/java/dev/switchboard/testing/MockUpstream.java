@@ -24,13 +24,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A programmable OpenAI-compatible upstream for integration tests and benchmarks. Serves
- * {@code POST /v1/chat/completions} (JSON or SSE) and {@code GET /v1/models} on 127.0.0.1.
+ * A programmable fake LLM upstream for integration tests and benchmarks, on 127.0.0.1. One
+ * port serves every protocol the gateway calls, each in its real wire format:
+ * <ul>
+ *   <li>OpenAI: {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/embeddings},
+ *       {@code GET /v1/models};
+ *   <li>OpenAI Responses: {@code POST /v1/responses} (JSON or named SSE events);
+ *   <li>Azure OpenAI: {@code POST /openai/deployments/{d}/chat/completions?api-version=...}
+ *       and {@code .../embeddings}; 401 without {@code api-key}, 404 without
+ *       {@code api-version};
+ *   <li>Anthropic: {@code POST /v1/messages}, {@code POST /v1/messages/count_tokens},
+ *       {@code GET /v1/models} with {@code anthropic-version}; 400 without that header;
+ *   <li>Gemini: {@code POST /v1beta/models/{m}:generateContent}, {@code :streamGenerateContent}
+ *       (SSE with {@code alt=sse}, else a streamed JSON array), {@code :countTokens},
+ *       {@code :embedContent}, {@code :batchEmbedContents}, {@code GET /v1beta/models}.
+ * </ul>
  *
- * <p>Each chat request takes the next {@link Behavior} from a FIFO filled by {@link #enqueue},
- * or the {@link #defaultBehavior} when the FIFO is empty. All public methods are thread-safe:
- * tests call them from the JUnit thread while the server runs on its event loop. Counters
- * count from start or the last {@link #reset()}.
+ * <p>Each POST takes the next {@link Behavior} from a FIFO filled by {@link #enqueue}, or the
+ * {@link #defaultBehavior} when the FIFO is empty, and is recorded; model lists are neither.
+ * All public methods are thread-safe: tests call them from the JUnit thread while the server
+ * runs on its event loop. Counters count from start or the last {@link #reset()}.
  */
 public final class MockUpstream {
 
@@ -82,9 +95,24 @@ public final class MockUpstream {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:<port>/v1}. */
+  /** {@code http://127.0.0.1:<port>}: the Azure OpenAI base, and the root of every route. */
+  public String root() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** {@code http://127.0.0.1:<port>/v1}: the base for OpenAI (Chat, Responses) and Anthropic. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + "/v1";
+    return root() + "/v1";
+  }
+
+  /** {@code http://127.0.0.1:<port>/v1beta}: the Gemini base. */
+  public String geminiBaseUrl() {
+    return root() + "/v1beta";
+  }
+
+  /** {@code http://127.0.0.1:<port>}: Azure paths start with {@code /openai/deployments/}. */
+  public String azureBaseUrl() {
+    return root();
   }
 
   public Future<Void> close() {
@@ -97,35 +125,35 @@ public final class MockUpstream {
     return this;
   }
 
-  /** Queues behaviours, each consumed by one chat request, in order. */
+  /** Queues behaviours, each consumed by one POST request, in order. */
   public MockUpstream enqueue(Behavior... behaviors) {
     queue.addAll(List.of(behaviors));
     return this;
   }
 
-  /** Chat requests received, oldest first (at most {@link #MAX_RECORDS}). */
+  /** POST requests received, oldest first (at most {@link #MAX_RECORDS}). */
   public List<RecordedRequest> requests() {
     synchronized (records) {
       return List.copyOf(records);
     }
   }
 
-  /** Chat requests received, including those past {@link #MAX_RECORDS}. */
+  /** POST requests received, including those past {@link #MAX_RECORDS}. */
   public int requestCount() {
     return requestCount.get();
   }
 
-  /** Chat requests whose connection or stream closed before the mock finished its answer. */
+  /** POST requests whose connection or stream closed before the mock finished its answer. */
   public int aborted() {
     return aborted.get();
   }
 
-  /** Chat requests received and not yet answered in full, dropped on purpose, or aborted. */
+  /** POST requests received and not yet answered in full, dropped on purpose, or aborted. */
   public int inFlight() {
     return inFlight.get();
   }
 
-  /** Completes once at least {@code n} chat requests have been aborted by their client. */
+  /** Completes once at least {@code n} POST requests have been aborted by their client. */
   public Future<Void> awaitAborted(int n) {
     synchronized (waiters) {
       if (aborted.get() < n) {
