@@ -280,6 +280,20 @@ public final class Behavior {
     return toolCalls.isEmpty() ? DEFAULT_CONTENT : "";
   }
 
+  /** The fixed usage, or an estimate from {@code prompt}; estimated reasoning is in completion. */
+  OpenAiWire.Usage usageFor(String prompt) {
+    if (usage != null) {
+      return usage;
+    }
+    OpenAiWire.Usage estimate = OpenAiWire.Usage.estimate(prompt, text());
+    if (thinking == null) {
+      return estimate;
+    }
+    int reasoning = OpenAiWire.estimateTokens(thinking);
+    return new OpenAiWire.Usage(estimate.promptTokens(), estimate.completionTokens() + reasoning,
+        0, reasoning);
+  }
+
   @Override
   public String toString() {
     return "Behavior[" + kind + " status=" + status + " stallAfter=" + stallAfter

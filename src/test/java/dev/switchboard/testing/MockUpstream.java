@@ -292,7 +292,7 @@ public final class MockUpstream {
       String model = body.getValue("model") instanceof String m ? m
           : route.pathModel() != null ? route.pathModel() : "mock-model";
       Answer answer = new Answer(id, now(), model, b.pieces, b.thinkingPieces, b.toolCalls,
-          usage(b, route.promptText(body)), route.includeUsage(body, b.alwaysUsage));
+          b.usageFor(route.promptText(body)), route.includeUsage(body, b.alwaysUsage));
       if (!route.streams(body)) {
         if (b.failAfter >= 0) {
           fail(wire.failure(b.failStatus, "mock failure " + b.failStatus, -1));
@@ -304,7 +304,8 @@ public final class MockUpstream {
       List<Buffer> stream = wire.stream(answer);
       if (b.failAfter >= 0 && b.failAfter < stream.size()) {
         stream = new ArrayList<>(stream.subList(0, b.failAfter));
-        stream.add(wire.streamError(b.failAfter, b.failStatus, "mock failure " + b.failStatus));
+        stream.add(wire.streamError(answer, b.failAfter, b.failStatus,
+            "mock failure " + b.failStatus));
       }
       startStream(stream);
     }
@@ -394,20 +395,6 @@ public final class MockUpstream {
       inFlight.decrementAndGet();
       return true;
     }
-  }
-
-  /** The behaviour's usage, or an estimate; estimated reasoning counts within completion. */
-  private static OpenAiWire.Usage usage(Behavior b, String prompt) {
-    if (b.usage != null) {
-      return b.usage;
-    }
-    OpenAiWire.Usage estimate = OpenAiWire.Usage.estimate(prompt, b.text());
-    if (b.thinking == null) {
-      return estimate;
-    }
-    int reasoning = OpenAiWire.estimateTokens(b.thinking);
-    return new OpenAiWire.Usage(estimate.promptTokens(), estimate.completionTokens() + reasoning,
-        0, reasoning);
   }
 
   private static JsonObject parse(Buffer raw) {

@@ -1,6 +1,8 @@
 package dev.switchboard.testing.wire;
 
 import dev.switchboard.demo.OpenAiWire;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -28,6 +30,7 @@ public record Answer(long id, long created, String model, String[] pieces, Strin
 
   /** A stable fake signature for this answer's reasoning. */
   public String signature() {
-    return java.util.Base64.getEncoder().encodeToString(("mock-thought-" + id).getBytes());
+    return Base64.getEncoder().encodeToString(
+        ("mock-thought-" + id).getBytes(StandardCharsets.UTF_8));
   }
 }

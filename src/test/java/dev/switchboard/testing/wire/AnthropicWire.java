@@ -81,7 +81,7 @@ public final class AnthropicWire implements Wire {
   }
 
   @Override
-  public Buffer streamError(int sent, int status, String message) {
+  public Buffer streamError(Answer a, int sent, int status, String message) {
     return Wire.event("error", envelope(status, message));
   }
 

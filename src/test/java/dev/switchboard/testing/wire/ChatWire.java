@@ -79,7 +79,7 @@ public final class ChatWire implements Wire {
   }
 
   @Override
-  public Buffer streamError(int sent, int status, String message) {
+  public Buffer streamError(Answer a, int sent, int status, String message) {
     return OpenAiWire.errorEvent(message, errorType(status), null);
   }
 

@@ -72,7 +72,7 @@ public final class GeminiWire implements Wire {
   }
 
   @Override
-  public Buffer streamError(int sent, int status, String message) {
+  public Buffer streamError(Answer a, int sent, int status, String message) {
     return frame(sent, envelope(status, message, -1).encode(), true);
   }
 

@@ -43,10 +43,9 @@ public final class ResponsesWire implements Wire {
   }
 
   @Override
-  public Buffer streamError(int sent, int status, String message) {
+  public Buffer streamError(Answer a, int sent, int status, String message) {
     // Numbered after the events already sent: sent - 1 was the last sequence_number.
-    JsonObject failed = new JsonObject().put("id", "resp_mock").put("object", "response")
-        .put("status", "failed").put("output", new JsonArray())
+    JsonObject failed = response(a, "failed", new JsonArray()).putNull("usage")
         .put("error", new JsonObject()
             .put("code", status == 429 ? "rate_limit_exceeded" : "server_error")
             .put("message", message));

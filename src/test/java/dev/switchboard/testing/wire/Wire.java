@@ -20,8 +20,8 @@ public interface Wire {
   /** Every stream event in order, each a complete frame, the terminal one included. */
   List<Buffer> stream(Answer answer);
 
-  /** The frame that reports a failure after {@code sent} events, ending the stream. */
-  Buffer streamError(int sent, int status, String message);
+  /** The frame that reports a failure after {@code sent} events of {@code answer}, ending it. */
+  Buffer streamError(Answer answer, int sent, int status, String message);
 
   /** A stream in this protocol's framing whose payloads are not valid JSON. */
   List<Buffer> malformedStream();
