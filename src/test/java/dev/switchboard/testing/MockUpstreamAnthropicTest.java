@@ -114,6 +114,8 @@ class MockUpstreamAnthropicTest {
         default -> { }
       }
     }
+    assertEquals("ping", events.get(2).name(), "one ping, after the first block opens");
+    assertEquals(1, names(events).stream().filter("ping"::equals).count());
     assertEquals(List.of("thinking", "tool_use", "tool_use"),
         blocks.stream().map(b -> b.getString("type")).toList());
     assertEquals("User wants weather.", thinking.toString());

@@ -73,7 +73,8 @@ class MockUpstreamGeminiTest {
       assertFalse(chunk.getJsonObject("usageMetadata").containsKey("candidatesTokenCount"));
     }
     JsonObject last = events.get(events.size() - 1).json();
-    assertEquals("STOP", last.getJsonArray("candidates").getJsonObject(0).getString("finishReason"));
+    assertEquals("STOP",
+        last.getJsonArray("candidates").getJsonObject(0).getString("finishReason"));
     assertEquals(15, last.getJsonObject("usageMetadata").getInteger("totalTokenCount"));
     assertTrue(mock.requests().get(0).streamed());
     assertEquals("sse", mock.requests().get(0).queryParam("alt"));

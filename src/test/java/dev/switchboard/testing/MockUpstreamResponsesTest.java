@@ -83,8 +83,10 @@ class MockUpstreamResponsesTest {
     StringBuilder summary = new StringBuilder();
     StringBuilder[] arguments = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
     int added = 0;
-    for (Sse.Event event : events) {
+    for (int i = 0; i < events.size(); i++) {
+      Sse.Event event = events.get(i);
       JsonObject json = event.json();
+      assertEquals(i, json.getInteger("sequence_number"));
       switch (event.name()) {
         case "response.output_item.added" ->
             assertEquals(added++, json.getInteger("output_index"), "dense output indexes");

@@ -41,7 +41,8 @@ record Route(Protocol protocol, Endpoint endpoint, String pathModel) {
       case "/v1/embeddings" -> new Route(Protocol.OPENAI, Endpoint.EMBED, null);
       case "/v1/responses" -> new Route(Protocol.OPENAI_RESPONSES, Endpoint.GENERATE, null);
       case "/v1/messages" -> new Route(Protocol.ANTHROPIC, Endpoint.GENERATE, null);
-      case "/v1/messages/count_tokens" -> new Route(Protocol.ANTHROPIC, Endpoint.COUNT_TOKENS, null);
+      case "/v1/messages/count_tokens" ->
+          new Route(Protocol.ANTHROPIC, Endpoint.COUNT_TOKENS, null);
       default -> path.startsWith(AZURE_PREFIX) ? azure(path.substring(AZURE_PREFIX.length()))
           : path.startsWith(GEMINI_PREFIX) ? gemini(path.substring(GEMINI_PREFIX.length()))
           : null;

@@ -83,7 +83,7 @@ final class WireCalls {
     };
   }
 
-  /** Sends the canonical request; {@code quietMs} as in {@link #send(RequestOptions, Buffer, long)}. */
+  /** Sends the canonical request; {@code quietMs} as in {@code send}. */
   Reply generate(Protocol protocol, boolean stream, long quietMs) {
     return send(request(protocol, stream), body(protocol, stream).toBuffer(), quietMs);
   }

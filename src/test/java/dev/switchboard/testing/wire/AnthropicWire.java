@@ -36,48 +36,59 @@ public final class AnthropicWire implements Wire {
 
   @Override
   public List<Buffer> stream(Answer a) {
-    List<Buffer> events = new ArrayList<>();
+    List<Buffer> head = new ArrayList<>();
     JsonObject start = head(a).put("content", new JsonArray()).putNull("stop_reason")
         .put("usage", usage(a.usage()).put("output_tokens", 1));
-    events.add(Wire.event("message_start",
+    head.add(Wire.event("message_start",
         new JsonObject().put("type", "message_start").put("message", start)));
     int index = 0;
     if (a.hasThinking()) {
-      blockStart(events, index, new JsonObject().put("type", "thinking").put("thinking", "")
+      blockStart(head, index, new JsonObject().put("type", "thinking").put("thinking", "")
           .put("signature", ""));
       for (String piece : a.thinking()) {
-        delta(events, index, new JsonObject().put("type", "thinking_delta").put("thinking", piece));
+        delta(head, index, new JsonObject().put("type", "thinking_delta").put("thinking", piece));
       }
-      delta(events, index,
+      delta(head, index,
           new JsonObject().put("type", "signature_delta").put("signature", a.signature()));
-      blockStop(events, index++);
+      blockStop(head, index++);
     }
+    List<Buffer> tail = new ArrayList<>();
+    int textIndex = index;
     if (a.pieces().length > 0) {
-      blockStart(events, index, new JsonObject().put("type", "text").put("text", ""));
-      for (String piece : a.pieces()) {
-        delta(events, index, new JsonObject().put("type", "text_delta").put("text", piece));
-      }
-      blockStop(events, index++);
+      blockStart(head, index, new JsonObject().put("type", "text").put("text", ""));
+      blockStop(tail, index++);
     }
     for (int i = 0; i < a.toolCalls().size(); i++) {
       ToolCall call = a.toolCalls().get(i);
-      blockStart(events, index, new JsonObject().put("type", "tool_use").put("id", toolId(a, i))
+      blockStart(tail, index, new JsonObject().put("type", "tool_use").put("id", toolId(a, i))
           .put("name", call.name()).put("input", new JsonObject()));
-      delta(events, index, new JsonObject().put("type", "input_json_delta").put("partial_json", ""));
+      delta(tail, index, new JsonObject().put("type", "input_json_delta").put("partial_json", ""));
       for (String piece : call.argumentPieces()) {
-        delta(events, index,
+        delta(tail, index,
             new JsonObject().put("type", "input_json_delta").put("partial_json", piece));
       }
-      blockStop(events, index++);
+      blockStop(tail, index++);
     }
     // The real API sends one ping early, after the first block opens.
-    events.add(index > 0 ? 2 : 1,
-        Wire.event("ping", new JsonObject().put("type", "ping")));
-    events.add(Wire.event("message_delta", new JsonObject().put("type", "message_delta")
+    Buffer ping = Wire.event("ping", new JsonObject().put("type", "ping"));
+    if (head.size() > 1) {
+      head.add(2, ping);
+    } else if (!tail.isEmpty() && index > 0) {
+      tail.add(1, ping);
+    } else {
+      head.add(ping);
+    }
+    tail.add(Wire.event("message_delta", new JsonObject().put("type", "message_delta")
         .put("delta", new JsonObject().put("stop_reason", stopReason(a)).putNull("stop_sequence"))
         .put("usage", new JsonObject().put("output_tokens", a.usage().completionTokens()))));
-    events.add(Wire.event("message_stop", new JsonObject().put("type", "message_stop")));
-    return events;
+    tail.add(Wire.event("message_stop", new JsonObject().put("type", "message_stop")));
+    return Wire.lazy(head, a.pieces(), i -> textDelta(textIndex, a.pieces()[i]), tail);
+  }
+
+  private static Buffer textDelta(int index, String text) {
+    JsonObject delta = new JsonObject().put("type", "text_delta").put("text", text);
+    return Wire.event("content_block_delta", new JsonObject().put("type", "content_block_delta")
+        .put("index", index).put("delta", delta));
   }
 
   @Override

@@ -22,7 +22,8 @@ public final class ChatWire implements Wire {
   @Override
   public Buffer message(Answer a) {
     String finish = a.toolCalls().isEmpty() ? "stop" : "tool_calls";
-    Buffer plain = OpenAiWire.completion(id(a), a.created(), a.model(), a.text(), finish, a.usage());
+    Buffer plain =
+        OpenAiWire.completion(id(a), a.created(), a.model(), a.text(), finish, a.usage());
     if (a.toolCalls().isEmpty() && !a.hasThinking()) {
       return plain;
     }
@@ -50,32 +51,30 @@ public final class ChatWire implements Wire {
   @Override
   public List<Buffer> stream(Answer a) {
     OpenAiWire.Chunks chunks = OpenAiWire.chunks(id(a), a.created(), a.model(), a.includeUsage());
-    List<Buffer> events = new ArrayList<>();
-    events.add(chunks.role());
+    List<Buffer> head = new ArrayList<>();
+    head.add(chunks.role());
     for (String piece : a.thinking()) {
-      events.add(delta(a, new JsonObject().put("reasoning_content", piece)));
+      head.add(delta(a, new JsonObject().put("reasoning_content", piece)));
     }
-    for (String piece : a.pieces()) {
-      events.add(chunks.content(piece));
-    }
+    List<Buffer> tail = new ArrayList<>();
     for (int i = 0; i < a.toolCalls().size(); i++) {
       ToolCall call = a.toolCalls().get(i);
       JsonObject first = new JsonObject().put("index", i).put("id", callId(a, i))
           .put("type", "function")
           .put("function", new JsonObject().put("name", call.name()).put("arguments", ""));
-      events.add(delta(a, new JsonObject().put("tool_calls", new JsonArray().add(first))));
+      tail.add(delta(a, new JsonObject().put("tool_calls", new JsonArray().add(first))));
       for (String piece : call.argumentPieces()) {
         JsonObject next = new JsonObject().put("index", i)
             .put("function", new JsonObject().put("arguments", piece));
-        events.add(delta(a, new JsonObject().put("tool_calls", new JsonArray().add(next))));
+        tail.add(delta(a, new JsonObject().put("tool_calls", new JsonArray().add(next))));
       }
     }
-    events.add(chunks.finish(a.toolCalls().isEmpty() ? "stop" : "tool_calls"));
+    tail.add(chunks.finish(a.toolCalls().isEmpty() ? "stop" : "tool_calls"));
     if (a.includeUsage()) {
-      events.add(chunks.usage(a.usage()));
+      tail.add(chunks.usage(a.usage()));
     }
-    events.add(OpenAiWire.done());
-    return events;
+    tail.add(OpenAiWire.done());
+    return Wire.lazy(head, a.pieces(), i -> chunks.content(a.pieces()[i]), tail);
   }
 
   @Override
@@ -111,8 +110,10 @@ public final class ChatWire implements Wire {
   /** {@code POST /v1/embeddings}: one small deterministic vector per input. */
   public static Buffer embeddings(JsonObject request) {
     Object input = request.getValue("input");
+    // A list of strings is several inputs; a string or a token array is one.
     List<Object> inputs = input instanceof JsonArray array && !array.isEmpty()
-        && !(array.getValue(0) instanceof Number) ? array.getList() : List.of(String.valueOf(input));
+        && !(array.getValue(0) instanceof Number)
+        ? array.getList() : List.of(String.valueOf(input));
     JsonArray data = new JsonArray();
     int tokens = 0;
     for (int i = 0; i < inputs.size(); i++) {

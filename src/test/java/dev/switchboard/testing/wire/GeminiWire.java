@@ -45,30 +45,36 @@ public final class GeminiWire implements Wire {
 
   @Override
   public List<Buffer> stream(Answer a) {
-    List<JsonObject> chunks = new ArrayList<>();
+    List<Buffer> head = new ArrayList<>();
     for (JsonObject thought : thoughtParts(a, true)) {
-      chunks.add(chunk(a, new JsonArray().add(thought), false));
+      head.add(frame(head.size(), chunk(a, new JsonArray().add(thought), false).encode(), false));
     }
-    for (int i = 0; i < a.pieces().length; i++) {
-      JsonObject part = new JsonObject().put("text", a.pieces()[i]);
-      if (i == 0 && a.hasThinking() && a.toolCalls().isEmpty()) {
-        part.put("thoughtSignature", a.signature());
-      }
-      chunks.add(chunk(a, new JsonArray().add(part), false));
-    }
+    List<JsonObject> tail = new ArrayList<>();
     for (JsonObject call : callParts(a)) {
-      chunks.add(chunk(a, new JsonArray().add(call), false));
+      tail.add(chunk(a, new JsonArray().add(call), false));
     }
     JsonObject last = new JsonObject().put("text", "");
     if (a.hasThinking() && a.toolCalls().isEmpty() && a.pieces().length == 0) {
       last.put("thoughtSignature", a.signature());
     }
-    chunks.add(chunk(a, new JsonArray().add(last), true));
-    List<Buffer> events = new ArrayList<>(chunks.size());
-    for (int i = 0; i < chunks.size(); i++) {
-      events.add(frame(i, chunks.get(i).encode(), i == chunks.size() - 1));
+    tail.add(chunk(a, new JsonArray().add(last), true));
+    int first = head.size() + a.pieces().length;
+    List<Buffer> framedTail = new ArrayList<>(tail.size());
+    for (int i = 0; i < tail.size(); i++) {
+      framedTail.add(frame(first + i, tail.get(i).encode(), i == tail.size() - 1));
     }
-    return events;
+    int thoughts = head.size();
+    return Wire.lazy(head, a.pieces(), i -> frame(thoughts + i, textChunk(a, i).encode(), false),
+        framedTail);
+  }
+
+  /** Text piece {@code i}; the first carries the signature when no call does. */
+  private static JsonObject textChunk(Answer a, int i) {
+    JsonObject part = new JsonObject().put("text", a.pieces()[i]);
+    if (i == 0 && a.hasThinking() && a.toolCalls().isEmpty()) {
+      part.put("thoughtSignature", a.signature());
+    }
+    return chunk(a, new JsonArray().add(part), false);
   }
 
   @Override
@@ -158,7 +164,8 @@ public final class GeminiWire implements Wire {
   }
 
   private static JsonObject embedding(JsonObject request) {
-    return new JsonObject().put("values", ChatWire.vector(String.valueOf(request.getValue("content"))));
+    String content = String.valueOf(request.getValue("content"));
+    return new JsonObject().put("values", ChatWire.vector(content));
   }
 
   /** A complete response chunk; {@code last} adds the finish reason and the final usage. */

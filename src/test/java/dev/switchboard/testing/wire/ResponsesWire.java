@@ -24,22 +24,35 @@ public final class ResponsesWire implements Wire {
 
   @Override
   public List<Buffer> stream(Answer a) {
-    Events events = new Events();
+    Events head = new Events(0);
     JsonObject pending = response(a, "in_progress", new JsonArray());
     pending.putNull("usage");
-    events.add("response.created", new JsonObject().put("response", pending));
-    events.add("response.in_progress", new JsonObject().put("response", pending.copy()));
+    head.add("response.created", new JsonObject().put("response", pending));
+    head.add("response.in_progress", new JsonObject().put("response", pending.copy()));
     JsonArray done = output(a);
-    for (int index = 0; index < done.size(); index++) {
-      JsonObject item = done.getJsonObject(index);
-      switch (item.getString("type")) {
-        case "reasoning" -> reasoning(events, a, item, index);
-        case "message" -> message(events, a, item, index);
-        default -> functionCall(events, item, a.toolCalls().get(index - firstCall(a)), index);
-      }
+    boolean hasMessage = a.pieces().length > 0;
+    int messageIndex = a.hasThinking() ? 1 : 0;
+    String messageId = "msg_mock_" + a.id();
+    if (a.hasThinking()) {
+      reasoning(head, a, done.getJsonObject(0), 0);
     }
-    events.add("response.completed", new JsonObject().put("response", response(a, "completed", done)));
-    return events.list;
+    if (hasMessage) {
+      openMessage(head, done.getJsonObject(messageIndex), messageIndex);
+    }
+    int firstDelta = head.list.size();
+    Events tail = new Events(firstDelta + a.pieces().length);
+    if (hasMessage) {
+      closeMessage(tail, a, done.getJsonObject(messageIndex), messageIndex);
+    }
+    int index = messageIndex + (hasMessage ? 1 : 0);
+    for (ToolCall call : a.toolCalls()) {
+      functionCall(tail, done.getJsonObject(index), call, index++);
+    }
+    tail.add("response.completed",
+        new JsonObject().put("response", response(a, "completed", done)));
+    return Wire.lazy(head.list, a.pieces(), i -> Events.stamp("response.output_text.delta",
+        firstDelta + i, at(messageId, messageIndex).put("content_index", 0)
+            .put("delta", a.pieces()[i]).put("logprobs", new JsonArray())), tail.list);
   }
 
   @Override
@@ -65,14 +78,22 @@ public final class ResponsesWire implements Wire {
     return errors.failure(status, message, retryAfterSeconds);
   }
 
-  /** Events stamped with the stream-wide sequence number. */
+  /** Events stamped with the stream-wide sequence number, counting from {@code first}. */
   private static final class Events {
     final List<Buffer> list = new ArrayList<>();
+    private final int first;
+
+    Events(int first) {
+      this.first = first;
+    }
 
     void add(String type, JsonObject payload) {
-      JsonObject json = new JsonObject().put("type", type).put("sequence_number", list.size());
-      json.mergeIn(payload);
-      list.add(Wire.event(type, json));
+      list.add(stamp(type, first + list.size(), payload));
+    }
+
+    static Buffer stamp(String type, int sequence, JsonObject payload) {
+      JsonObject json = new JsonObject().put("type", type).put("sequence_number", sequence);
+      return Wire.event(type, json.mergeIn(payload));
     }
   }
 
@@ -94,23 +115,25 @@ public final class ResponsesWire implements Wire {
     events.add("response.output_item.done", done(index, item));
   }
 
-  private static void message(Events events, Answer a, JsonObject item, int index) {
-    String id = item.getString("id");
+  private static void openMessage(Events events, JsonObject item, int index) {
     events.add("response.output_item.added", added(index, item.copy()
         .put("status", "in_progress").put("content", new JsonArray())));
-    JsonObject part = new JsonObject().put("type", "output_text").put("text", "")
-        .put("annotations", new JsonArray());
-    events.add("response.content_part.added", at(id, index).put("content_index", 0)
-        .put("part", part));
-    for (String piece : a.pieces()) {
-      events.add("response.output_text.delta", at(id, index).put("content_index", 0)
-          .put("delta", piece).put("logprobs", new JsonArray()));
-    }
+    events.add("response.content_part.added", at(item.getString("id"), index)
+        .put("content_index", 0).put("part", textPart("")));
+  }
+
+  private static void closeMessage(Events events, Answer a, JsonObject item, int index) {
+    String id = item.getString("id");
     events.add("response.output_text.done", at(id, index).put("content_index", 0)
         .put("text", a.text()).put("logprobs", new JsonArray()));
     events.add("response.content_part.done", at(id, index).put("content_index", 0)
-        .put("part", part.copy().put("text", a.text())));
+        .put("part", textPart(a.text())));
     events.add("response.output_item.done", done(index, item));
+  }
+
+  private static JsonObject textPart(String text) {
+    return new JsonObject().put("type", "output_text").put("text", text)
+        .put("annotations", new JsonArray());
   }
 
   private static void functionCall(Events events, JsonObject item, ToolCall call, int index) {
@@ -135,10 +158,6 @@ public final class ResponsesWire implements Wire {
 
   private static JsonObject at(String itemId, int index) {
     return new JsonObject().put("item_id", itemId).put("output_index", index);
-  }
-
-  private static int firstCall(Answer a) {
-    return (a.hasThinking() ? 1 : 0) + (a.pieces().length > 0 ? 1 : 0);
   }
 
   /** The finished output items. */

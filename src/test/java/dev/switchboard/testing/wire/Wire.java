@@ -2,7 +2,9 @@ package dev.switchboard.testing.wire;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.AbstractList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * One upstream protocol's answer builder for {@code MockUpstream}: the non-stream body, the
@@ -32,6 +34,30 @@ public interface Wire {
   /** The content type of a stream answer. */
   default String streamContentType() {
     return "text/event-stream";
+  }
+
+  /**
+   * {@code head}, one event per piece built only when read ({@code event} gets the piece's
+   * index), then {@code tail}: a stream of thousands of deltas then costs no more memory than
+   * the events in flight.
+   */
+  static List<Buffer> lazy(List<Buffer> head, String[] pieces, IntFunction<Buffer> event,
+      List<Buffer> tail) {
+    return new AbstractList<>() {
+      @Override
+      public Buffer get(int i) {
+        if (i < head.size()) {
+          return head.get(i);
+        }
+        int piece = i - head.size();
+        return piece < pieces.length ? event.apply(piece) : tail.get(piece - pieces.length);
+      }
+
+      @Override
+      public int size() {
+        return head.size() + pieces.length + tail.size();
+      }
+    };
   }
 
   /** {@code data: <json>\n\n}. */
