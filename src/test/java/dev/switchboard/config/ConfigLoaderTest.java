@@ -416,7 +416,8 @@ class ConfigLoaderTest {
     Path examples = Path.of("conf/examples");
     assumeTrue(Files.isDirectory(examples), "conf/examples is not in this checkout");
     Map<String, String> env = Map.of("APP_CLIENT_KEY", "sk-client-0123456789abcdef", "OPENAI_API_KEY", "sk-openai",
-        "OPENROUTER_API_KEY", "sk-or", "PG_PASSWORD", "pw", "TEAM_KEY_SHA256", "0".repeat(64));
+        "OPENROUTER_API_KEY", "sk-or", "PG_PASSWORD", "pw", "TEAM_KEY_SHA256", "0".repeat(64),
+        "ANTHROPIC_API_KEY", "sk-ant", "GEMINI_API_KEY", "AIza-test");
     try (var files = Files.list(examples)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         SwitchboardConfig c = load(file, true, env);
