@@ -102,12 +102,17 @@ public final class StatsVerticle extends VerticleBase {
     queue.add(record);
     // only a request some channel served has a configured model: labels stay bounded
     if (metrics != null && record.channelId() != 0 && record.model() != null) {
-      metrics.genAiUsage("chat", record.model(), record.status() < 400, record.inputTokens(), record.outputTokens(),
+      metrics.genAiUsage(operation(record.route()), record.model(), record.status() < 400, record.inputTokens(), record.outputTokens(),
           record.latencyMs(), record.streamed() ? record.ttftMs() : -1, record.priced() ? record.costNanos() : 0);
     }
     if (queue.size() >= config.batchSize() && backoffMs == 0) {
       writeBatch();
     }
+  }
+
+  /** The GenAI operation name of a route: a fixed, small set. */
+  private static String operation(String route) {
+    return route != null && route.contains("embed") ? "embeddings" : "chat";
   }
 
   /** Prices by the upstream's model name, else the client's; a record no level prices stays unpriced. */
