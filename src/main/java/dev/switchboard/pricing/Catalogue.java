@@ -12,7 +12,8 @@ import java.util.Map;
  * Reads a model catalogue in models.dev's {@code api.json} format: providers by id, each with
  * {@code models} by id, each with an optional {@code cost} of {@code input}, {@code output},
  * {@code cache_read}, {@code cache_write} (a five-minute write), {@code reasoning} in currency
- * per million tokens. Models are keyed by their id; when several providers list the same id,
+ * per million tokens. It has no one-hour cache write price: for Anthropic's own listings that is
+ * twice the input price (Anthropic's published rule), elsewhere the five-minute price applies. Models are keyed by their id; when several providers list the same id,
  * the model's own vendor wins, else the first listing.
  */
 public final class Catalogue {
@@ -49,7 +50,7 @@ public final class Catalogue {
       int providerRank = vendorRank < 0 ? Integer.MAX_VALUE : vendorRank;
       for (String modelId : models.fieldNames()) {
         if (!(models.getValue(modelId) instanceof JsonObject model)) continue;
-        ModelPrice price = price(model.getValue("cost"));
+        ModelPrice price = price(model.getValue("cost"), "anthropic".equals(providerId));
         if (price == null) continue;
         Integer seen = rank.get(modelId);
         if (seen == null || providerRank < seen) {
@@ -67,14 +68,17 @@ public final class Catalogue {
     return prices;
   }
 
-  private static ModelPrice price(Object cost) {
+  private static ModelPrice price(Object cost, boolean anthropic) {
     if (!(cost instanceof JsonObject c)) return null;
     try {
       BigDecimal input = number(c.getValue("input"));
       BigDecimal output = number(c.getValue("output"));
       if (input == null || output == null) return null;
-      return new ModelPrice(input, output, number(c.getValue("cache_read")), number(c.getValue("cache_write")),
-          null, number(c.getValue("reasoning")));
+      BigDecimal write5m = number(c.getValue("cache_write"));
+      // the catalogue has no 1-hour write price; Anthropic's is twice the base input price
+      BigDecimal write1h = anthropic && write5m != null ? input.multiply(BigDecimal.valueOf(2)) : null;
+      return new ModelPrice(input, output, number(c.getValue("cache_read")), write5m, write1h,
+          number(c.getValue("reasoning")));
     } catch (IllegalArgumentException e) {
       return null; // a negative or non-numeric price: this model stays unpriced by the catalogue
     }

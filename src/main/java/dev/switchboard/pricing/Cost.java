@@ -8,6 +8,9 @@ import java.math.BigDecimal;
  */
 public record Cost(long nanos, long priceVersion) {
 
+  /** The response header the edge returns the cost in, as {@link #display()}, where a key asks for it. */
+  public static final String HEADER = "x-switchboard-cost";
+
   private static final int NANO_SCALE = 9;
 
   /** The amount in currency units, exactly: {@code 0.004650000} for 4,650,000 nanos. */

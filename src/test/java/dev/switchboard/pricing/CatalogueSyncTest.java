@@ -95,7 +95,9 @@ class CatalogueSyncTest {
     assertEquals(2, sync.run().await(), "claude-x (the vendor's listing) and y; a model without cost is skipped");
     PriceVersion claude = prices.book().resolve(0, "claude-x", 1_000).orElseThrow();
     assertEquals(Scope.CATALOGUE, claude.scope());
-    assertEquals(ModelPrice.of("3", "15").withCacheRead("0.3").withCacheWrites("3.75", null), claude.price());
+    assertEquals(ModelPrice.of("3", "15").withCacheRead("0.3").withCacheWrites("3.75", "6"), claude.price(),
+        "a one-hour write is twice the input price at Anthropic");
+    assertEquals(null, prices.book().resolve(0, "y", 1_000).orElseThrow().price().cacheWrite1h());
     assertEquals(new BigDecimal("0.15"), inputPriceNow("y"));
 
     clock.set(2_000);
