@@ -102,8 +102,9 @@ public final class StatsVerticle extends VerticleBase {
     queue.add(record);
     // only a request some channel served has a configured model: labels stay bounded
     if (metrics != null && record.channelId() != 0 && record.model() != null) {
-      metrics.genAiUsage(operation(record.route()), record.model(), record.status() < 400, record.inputTokens(), record.outputTokens(),
-          record.latencyMs(), record.streamed() ? record.ttftMs() : -1, record.priced() ? record.costNanos() : 0);
+      metrics.genAiUsage(operation(record.route()), record.model(), record.status() < 400, record.inputTokens(),
+          record.outputTokens(), record.latencyMs(), record.streamed() ? record.ttftMs() : -1,
+          record.priced() ? record.costNanos() : 0);
     }
     if (queue.size() >= config.batchSize() && backoffMs == 0) {
       writeBatch();
