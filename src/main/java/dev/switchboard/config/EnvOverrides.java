@@ -21,7 +21,8 @@ final class EnvOverrides {
       "redis", Set.of("url"),
       "limits", Set.of("maxBodyBytes", "maxSseEventBytes"),
       "routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown"),
-      "stats", Set.of("flushInterval", "batchSize", "queueCapacity"),
+      "stats", Set.of("flushInterval", "batchSize", "queueCapacity", "retentionDays"),
+      "pricing", Set.of("catalogueUrl", "syncInterval"),
       "security", Set.of("masterKeyFile"));
 
   /** Variables with this prefix that are not configuration overrides. */

@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,8 @@ public record SwitchboardConfig(
     Stats stats,
     Security security,
     List<ChannelConfig> channels,
-    List<ApiKeyConfig> apiKeys) {
+    List<ApiKeyConfig> apiKeys,
+    Pricing pricing) {
 
   /** Where the HTTP edge listens. {@code instances} 0 means one per event loop. */
   public record Server(String host, int port, int instances, long shutdownGraceMs, long keepAliveMs) {}
@@ -39,7 +41,19 @@ public record SwitchboardConfig(
       int retries, long connectTimeoutMs, long firstByteTimeoutMs, long idleTimeoutMs,
       long retryBackoffMs, long maxCooldownMs) {}
 
-  public record Stats(long flushIntervalMs, int batchSize, int queueCapacity) {}
+  /** {@code retentionDays} 0 keeps usage records forever; the hourly rollups are always kept. */
+  public record Stats(long flushIntervalMs, int batchSize, int queueCapacity, int retentionDays) {}
+
+  /**
+   * Prices: the operator's defaults per model, per-channel prices by channel name then model,
+   * and the catalogue synced every {@code syncIntervalMs} from {@code catalogueUrl} (0: never).
+   */
+  public record Pricing(String catalogueUrl, long syncIntervalMs, Map<String, Price> models,
+      Map<String, Map<String, Price>> channels) {}
+
+  /** One model's prices per million tokens; {@code null} parts are not priced separately. */
+  public record Price(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite5m,
+      BigDecimal cacheWrite1h, BigDecimal reasoning) {}
 
   /** Where the master key for upstream secrets comes from when the environment has none. */
   public record Security(String masterKeyFile) {}

@@ -8,8 +8,7 @@ import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.translate.ParsedRequest;
 import dev.switchboard.translate.Protocol;
 import dev.switchboard.translate.RequestParser;
-import dev.switchboard.translate.TokenEstimator;
-import dev.switchboard.translate.TranslatorVerticle;
+import dev.switchboard.translate.RequestTokens;
 import dev.switchboard.translate.WorkerJob;
 import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamType;
@@ -116,19 +115,11 @@ final class CountTokensHandler implements Handler<RoutingContext> {
     WorkerJob.Task count = () -> {
       JsonObject request = new JsonObject(parsed.body());
       if (request.getValue("generateContentRequest") instanceof JsonObject inner) request = inner;
-      return TokenEstimator.estimate(request);
+      return RequestTokens.estimate(parsed.model(), request);
     };
-    Future<Object> tokens;
-    if (parsed.body().length() > TranslatorVerticle.OFFLOAD_BYTES) {
-      tokens = vertx.eventBus().<WorkerJob.Result>request(Addresses.TRANSLATE_REQUEST, new WorkerJob(count))
-          .map(msg -> msg.body().value());
-    } else {
-      try {
-        tokens = Future.succeededFuture(count.run());
-      } catch (Exception e) {
-        tokens = Future.failedFuture(e);
-      }
-    }
+    // always on a worker: tokenizing is CPU work, and the first call loads a vocabulary
+    Future<Object> tokens = vertx.eventBus().<WorkerJob.Result>request(Addresses.TRANSLATE_REQUEST, new WorkerJob(count))
+        .map(msg -> msg.body().value());
     return tokens.recover(err -> Future.failedFuture(GatewayError.badRequest("The request body could not be read.")))
         .compose(n -> {
           JsonObject body = front.protocol() == Protocol.GEMINI

@@ -13,6 +13,7 @@ public final class AnthropicToChatUsage {
   private long input;
   private long cacheRead;
   private long cacheWrite;
+  private long cacheWrite1h;
   private long output;
   private long thinking;
   private boolean seen;
@@ -24,6 +25,7 @@ public final class AnthropicToChatUsage {
     input = take(u, "input_tokens", input);
     cacheRead = take(u, "cache_read_input_tokens", cacheRead);
     cacheWrite = take(u, "cache_creation_input_tokens", cacheWrite);
+    if (u.getValue("cache_creation") instanceof JsonObject c) cacheWrite1h = take(c, "ephemeral_1h_input_tokens", cacheWrite1h);
     output = take(u, "output_tokens", output);
     if (u.getValue("output_tokens_details") instanceof JsonObject d) thinking = take(d, "thinking_tokens", thinking);
   }
@@ -32,8 +34,11 @@ public final class AnthropicToChatUsage {
     return seen;
   }
 
+  /** In the gateway's terms; cache writes split into one hour and the rest (five minutes). */
   public Usage toUsage() {
-    return new Usage(input + cacheRead + cacheWrite, output, cacheRead, Math.min(thinking, output));
+    long oneHour = Math.min(cacheWrite1h, cacheWrite);
+    return new Usage(input + cacheRead + cacheWrite, output, cacheRead, Math.min(thinking, output))
+        .withCacheWrites(cacheWrite - oneHour, oneHour);
   }
 
   JsonObject toChat() {

@@ -30,7 +30,7 @@ class StreamTapsTest {
     assertFalse(tap.done());
     feed(tap, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     assertTrue(tap.done());
-    assertEquals(new Usage(115, 9, 100, 0), tap.usage());
+    assertEquals(new Usage(115, 9, 100, 0).withCacheWrites(5, 0), tap.usage());
     assertNull(tap.error());
   }
 
@@ -101,8 +101,12 @@ class StreamTapsTest {
 
   @Test
   void wholeAnswersReportUsageInTheGatewaysTerms() {
-    assertEquals(new Usage(115, 9, 100, 0), Usages.of(Protocol.ANTHROPIC_MESSAGES, new JsonObject(
+    assertEquals(new Usage(115, 9, 100, 0).withCacheWrites(5, 0), Usages.of(Protocol.ANTHROPIC_MESSAGES, new JsonObject(
         "{\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":100,\"cache_creation_input_tokens\":5,\"output_tokens\":9}}")));
+    assertEquals(new Usage(115, 9, 100, 0).withCacheWrites(1, 4), Usages.of(Protocol.ANTHROPIC_MESSAGES, new JsonObject(
+        "{\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":100,\"cache_creation_input_tokens\":5,"
+            + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":1,\"ephemeral_1h_input_tokens\":4},\"output_tokens\":9}}")),
+        "cache writes split by lifetime, for their two prices");
     assertEquals(new Usage(9, 24, 3, 20), Usages.of(Protocol.GEMINI, new JsonObject(
         "{\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":4,\"thoughtsTokenCount\":20,\"cachedContentTokenCount\":3}}")));
     assertEquals(new Usage(5, 2, 1, 0), Usages.of(Protocol.OPENAI_CHAT, new JsonObject(
