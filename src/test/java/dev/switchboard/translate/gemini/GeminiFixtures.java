@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.ToIntBiFunction;
 import java.util.stream.Stream;
@@ -55,13 +56,22 @@ final class GeminiFixtures {
     return new ChatToGemini(Clock.fixed(Instant.ofEpochSecond(CREATED), ZoneOffset.UTC), () -> "chatcmpl-gw");
   }
 
+  static GeminiToChat geminiToChat() {
+    return new GeminiToChat(GeminiToChat.Options.DEFAULT, () -> "resp-gw");
+  }
+
   Stream<DynamicTest> requests(Translation t) {
+    return requests((file, request) -> t.request(request, UPSTREAM_MODEL));
+  }
+
+  /** As {@link #requests(Translation)}, with the translation call chosen per fixture file. */
+  Stream<DynamicTest> requests(BiFunction<Path, JsonObject, JsonObject> translate) {
     return cases("request", ".in.json").map(in -> DynamicTest.dynamicTest(name(in), () -> {
       JsonObject request = new JsonObject(read(in));
       String before = request.encode();
       JsonObject actual;
       try {
-        actual = t.request(request, UPSTREAM_MODEL);
+        actual = translate.apply(in, request);
       } catch (TranslationException e) {
         actual = new JsonObject().put("error", e.getMessage());
       }
