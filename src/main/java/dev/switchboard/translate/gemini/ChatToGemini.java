@@ -79,13 +79,17 @@ public final class ChatToGemini implements Translation {
     return ChatToGeminiErrors.clientStatus(upstreamStatus, upstreamError);
   }
 
-  /**
-   * The upstream path for a model: {@code /v1beta/models/<model>:generateContent}, or
-   * {@code :streamGenerateContent?alt=sse} for a stream (without {@code alt=sse} Gemini streams
-   * one JSON array instead of SSE). A {@code models/} prefix on the name is not doubled.
-   */
+  /** The upstream path for a model and mode; see {@link GeminiPath#of}. */
   public static String path(String upstreamModel, boolean stream) {
-    String model = upstreamModel.startsWith("models/") ? upstreamModel.substring(7) : upstreamModel;
-    return "/v1beta/models/" + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    return GeminiPath.of(upstreamModel, stream);
+  }
+
+  /**
+   * The retry delay a Gemini error suggests ({@code google.rpc.RetryInfo.retryDelay}, e.g.
+   * {@code "22s"}), in whole seconds rounded up, or -1 when it suggests none. Gemini 429s usually
+   * carry no {@code Retry-After} header, so this is where the client's hint comes from (P26).
+   */
+  public static long retryAfterSeconds(JsonObject upstreamError) {
+    return ChatToGeminiErrors.retryAfterSeconds(upstreamError);
   }
 }

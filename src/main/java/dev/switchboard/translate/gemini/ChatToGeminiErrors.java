@@ -66,4 +66,20 @@ final class ChatToGeminiErrors {
         .putNull("param")
         .put("code", typeAndCode[1]));
   }
+
+  static long retryAfterSeconds(JsonObject upstream) {
+    if (!(error(upstream).getValue("details") instanceof JsonArray details)) return -1;
+    for (Object d : details) {
+      if (d instanceof JsonObject detail && String.valueOf(detail.getValue("@type")).endsWith("google.rpc.RetryInfo")
+          && detail.getValue("retryDelay") instanceof String delay && delay.endsWith("s")) {
+        try {
+          double seconds = Double.parseDouble(delay.substring(0, delay.length() - 1));
+          return seconds >= 0 ? (long) Math.ceil(seconds) : -1;
+        } catch (NumberFormatException notADuration) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
 }

@@ -125,4 +125,26 @@ class GeminiDirectionsTest {
         contents.getJsonObject(2).getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse"));
     assertEquals(100, gemini.getJsonObject("generationConfig").getInteger("maxOutputTokens"));
   }
+
+  @Test
+  void aGeminiClientsUrlSaysTheModelAndTheMode() {
+    assertEquals(new GeminiPath("gemini-2.5-flash", false), GeminiPath.parse("/v1beta/models/gemini-2.5-flash:generateContent"));
+    assertEquals(new GeminiPath("gemini-2.5-pro", true), GeminiPath.parse("/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse&key=k"));
+    assertNull(GeminiPath.parse("/v1beta/models/gemini-2.5-pro:countTokens"));
+    assertNull(GeminiPath.parse("/v1beta/models/:generateContent"));
+    assertNull(GeminiPath.parse("/v1/chat/completions"));
+    assertNull(GeminiPath.parse(null));
+  }
+
+  @Test
+  void aGeminiRetryInfoBecomesARetryAfterInSeconds() {
+    JsonObject body = new JsonObject("{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"details\":["
+        + "{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\"},"
+        + "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"21.3s\"}]}}");
+    assertEquals(22, ChatToGemini.retryAfterSeconds(body));
+    assertEquals(22, ChatToGemini.retryAfterSeconds(new JsonObject().put("wrapped", 1).put("error", body.getJsonObject("error"))));
+    assertEquals(-1, ChatToGemini.retryAfterSeconds(new JsonObject("{\"error\":{\"code\":429}}")));
+    assertEquals(-1, ChatToGemini.retryAfterSeconds(new JsonObject("{\"error\":{\"details\":[{\"@type\":\"google.rpc.RetryInfo\","
+        + "\"retryDelay\":\"soon\"}]}}")));
+  }
 }
