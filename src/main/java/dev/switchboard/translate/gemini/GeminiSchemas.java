@@ -47,7 +47,9 @@ final class GeminiSchemas {
       if (target != null) expanding.push(ref);
       else ref = null;
     }
-    JsonObject out = cleanResolved(schema, defs, expanding, depth);
+    // a definition that is itself a $ref is followed in turn; the cycle check stops a loop
+    JsonObject out = ref != null && schema.getValue("$ref") instanceof String
+        ? clean(schema, defs, expanding, depth + 1) : cleanResolved(schema, defs, expanding, depth);
     if (ref != null) expanding.pop();
     return out;
   }

@@ -162,6 +162,21 @@ class GeminiPitfallsTest {
   }
 
   @Test
+  void p15_chainedAndMutuallyRecursiveRefsAreInlinedAndStop() {
+    JsonObject schema = new JsonObject("{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/alias\"},"
+        + "\"loop\":{\"$ref\":\"#/$defs/ping\"}},\"$defs\":{\"alias\":{\"$ref\":\"#/$defs/target\"},"
+        + "\"target\":{\"type\":\"string\",\"description\":\"T\"},"
+        + "\"ping\":{\"type\":\"object\",\"properties\":{\"pong\":{\"$ref\":\"#/$defs/pong\"}}},"
+        + "\"pong\":{\"type\":\"object\",\"properties\":{\"ping\":{\"$ref\":\"#/$defs/ping\"}}}}}");
+    JsonObject cleaned = GeminiSchemas.forGemini(schema);
+    assertEquals(new JsonObject().put("type", "string").put("description", "T"), cleaned.getJsonObject("properties").getJsonObject("a"));
+    JsonObject ping = cleaned.getJsonObject("properties").getJsonObject("loop");
+    JsonObject pong = ping.getJsonObject("properties").getJsonObject("pong");
+    assertEquals(new JsonObject().put("type", "object"), pong.getJsonObject("properties").getJsonObject("ping"), "the cycle stops");
+    assertFalse(cleaned.encode().contains("$ref") || cleaned.encode().contains("$defs"));
+  }
+
+  @Test
   void p20_aGeminiSignatureTravelsInExtraContentAndComesBackOnItsCall() {
     JsonObject answer = chatToGemini.response(new JsonObject(gem("[{\"functionCall\":{\"name\":\"f\",\"args\":{}},\"thoughtSignature\":\"SIG\"},"
         + "{\"functionCall\":{\"name\":\"g\",\"args\":{}}}]", "STOP")), "m");
