@@ -10,8 +10,12 @@ import io.vertx.core.json.JsonObject;
  */
 final class GeminiTables {
 
-  /** The largest budget current Gemini models accept (2.5 Pro); {@code xhigh} and {@code max} get it. */
-  static final int MAX_BUDGET = 32768;
+  /**
+   * The largest budget every Gemini 2.5 model accepts (Flash stops at 24576, Pro at 32768; out of
+   * range is a 400), so {@code xhigh} and {@code max} are {@code high} here. {@code none} is 0,
+   * which 2.5 Pro refuses: that model cannot think less than 128 tokens.
+   */
+  static final int MAX_BUDGET = 24576;
 
   private GeminiTables() {}
 
