@@ -3,6 +3,7 @@ package dev.switchboard.translate.gemini;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.stats.Usage;
 import dev.switchboard.translate.Protocol;
@@ -12,6 +13,8 @@ import dev.switchboard.translate.anthropic.MessagesToChat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -146,5 +149,50 @@ class GeminiDirectionsTest {
     assertEquals(-1, ChatToGemini.retryAfterSeconds(new JsonObject("{\"error\":{\"code\":429}}")));
     assertEquals(-1, ChatToGemini.retryAfterSeconds(new JsonObject("{\"error\":{\"details\":[{\"@type\":\"google.rpc.RetryInfo\","
         + "\"retryDelay\":\"soon\"}]}}")));
+  }
+
+  @Test
+  void streamsComposeThroughChatAnthropicUpstreamToGeminiClient() throws Exception {
+    String anthropicSse = Files.readString(Path.of(GeminiDirectionsTest.class
+        .getResource("/fixtures/chat-to-anthropic/stream/thinking-text-and-tool-call.sse").toURI()));
+    StreamTranslator inner = new ChatToAnthropic().stream("gemini-alias", true); // the Gemini client is owed usage
+    StreamTranslator outer = GeminiFixtures.geminiToChat().stream("gemini-alias");
+    List<Buffer> chat = new ArrayList<>();
+    GeminiFixtures.feed(inner, anthropicSse, chat);
+    inner.onEnd(chat);
+    List<Buffer> gemini = new ArrayList<>();
+    relay(chat, outer, gemini);
+    GeminiClientReplay replay = GeminiClientReplay.of(gemini);
+    assertEquals("Let me check.", replay.text.toString());
+    assertEquals("User wants Oslo weather.", replay.thoughts.toString());
+    assertEquals(new JsonObject().put("city", "Oslo"), replay.functionCalls.getJsonObject(0).getJsonObject("args"));
+    assertEquals(768, replay.usage.getInteger("cachedContentTokenCount"));
+  }
+
+  @Test
+  void streamsComposeThroughChatGeminiUpstreamToAnthropicClient() {
+    StreamTranslator inner = GeminiFixtures.chatToGemini().stream("claude-alias", true);
+    StreamTranslator outer = new MessagesToChat().stream("claude-alias");
+    List<Buffer> chat = new ArrayList<>();
+    inner.onEvent(null, Buffer.buffer("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Checking.\"},"
+        + "{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"Oslo\"}}}]},\"finishReason\":\"STOP\"}],"
+        + "\"usageMetadata\":{\"promptTokenCount\":20,\"cachedContentTokenCount\":5,\"candidatesTokenCount\":7},\"responseId\":\"r1\"}"), chat);
+    inner.onEnd(chat);
+    List<Buffer> anthropic = new ArrayList<>();
+    relay(chat, outer, anthropic);
+    String events = String.join("", anthropic.stream().map(Buffer::toString).toList());
+    assertTrue(events.contains("\"type\":\"tool_use\""), events);
+    assertTrue(events.contains("\"stop_reason\":\"tool_use\""), events);
+    assertTrue(events.contains("\"cache_read_input_tokens\":5"), events);
+    assertTrue(events.endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), events);
+  }
+
+  /** What the edge does between two translators: the inner one's client events are the outer one's upstream events. */
+  private static void relay(List<Buffer> events, StreamTranslator outer, List<Buffer> out) {
+    for (Buffer b : events) {
+      String s = b.toString();
+      outer.onEvent(null, Buffer.buffer(s.substring("data: ".length(), s.length() - 2)), out);
+    }
+    outer.onEnd(out);
   }
 }
