@@ -38,10 +38,10 @@ public final class ChatToGemini implements Translation {
     return Protocol.GEMINI;
   }
 
-  /** The Gemini request body; {@code upstreamModel} goes in the URL, see {@link #path}. */
+  /** The Gemini request body; {@code upstreamModel} goes in the URL (see {@link #path}) and decides what the model accepts. */
   @Override
   public JsonObject request(JsonObject clientRequest, String upstreamModel) {
-    return ChatToGeminiRequest.map(clientRequest);
+    return ChatToGeminiRequest.map(clientRequest, upstreamModel);
   }
 
   @Override

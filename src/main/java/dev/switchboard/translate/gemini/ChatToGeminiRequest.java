@@ -17,7 +17,7 @@ final class ChatToGeminiRequest {
 
   private ChatToGeminiRequest() {}
 
-  static JsonObject map(JsonObject in) {
+  static JsonObject map(JsonObject in, String upstreamModel) {
     if (in.getValue("n") instanceof Number n && n.intValue() > 1) {
       throw new TranslationException("'n' greater than 1 is not supported by this model's provider");
     }
@@ -33,12 +33,19 @@ final class ChatToGeminiRequest {
     JsonArray stops = stopSequences(in.getValue("stop"));
     if (stops != null && !stops.isEmpty()) config.put("stopSequences", stops);
     copyNumber(in, "seed", config, "seed");
-    copyNumber(in, "presence_penalty", config, "presencePenalty");
-    copyNumber(in, "frequency_penalty", config, "frequencyPenalty");
+    if (acceptsPenalties(upstreamModel)) {
+      copyNumber(in, "presence_penalty", config, "presencePenalty");
+      copyNumber(in, "frequency_penalty", config, "frequencyPenalty");
+    }
     responseFormat(in.getValue("response_format"), config);
     thinking(in.getValue("reasoning_effort"), config);
     if (!config.isEmpty()) out.put("generationConfig", config);
     return out;
+  }
+
+  /** Gemini 3 models refuse the penalties (P17, LiteLLM's {@code _supports_penalty_parameters}). */
+  static boolean acceptsPenalties(String model) {
+    return model == null || !model.contains("gemini-3");
   }
 
   private static void copyNumber(JsonObject in, String from, JsonObject config, String to) {

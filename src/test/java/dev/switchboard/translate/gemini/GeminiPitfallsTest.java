@@ -177,6 +177,15 @@ class GeminiPitfallsTest {
   }
 
   @Test
+  void p17_penaltiesGoToGemini25ButNotToGemini3() {
+    JsonObject in = new JsonObject("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"presence_penalty\":0.5,\"frequency_penalty\":0.2}");
+    JsonObject old = chatToGemini.request(in, "gemini-2.5-flash").getJsonObject("generationConfig");
+    assertEquals(0.5, old.getDouble("presencePenalty"));
+    assertEquals(0.2, old.getDouble("frequencyPenalty"));
+    assertNull(chatToGemini.request(in, "models/gemini-3-pro-preview").getValue("generationConfig"));
+  }
+
+  @Test
   void p20_aGeminiSignatureTravelsInExtraContentAndComesBackOnItsCall() {
     JsonObject answer = chatToGemini.response(new JsonObject(gem("[{\"functionCall\":{\"name\":\"f\",\"args\":{}},\"thoughtSignature\":\"SIG\"},"
         + "{\"functionCall\":{\"name\":\"g\",\"args\":{}}}]", "STOP")), "m");
