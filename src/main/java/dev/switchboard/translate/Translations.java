@@ -2,6 +2,8 @@ package dev.switchboard.translate;
 
 import dev.switchboard.translate.anthropic.ChatToAnthropic;
 import dev.switchboard.translate.anthropic.MessagesToChat;
+import dev.switchboard.translate.gemini.ChatToGemini;
+import dev.switchboard.translate.gemini.GeminiToChat;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -20,6 +22,8 @@ public final class Translations {
     Translations t = new Translations();
     t.add(new ChatToAnthropic());
     t.add(new MessagesToChat());
+    t.add(new ChatToGemini());
+    t.add(new GeminiToChat());
     return t.composeThroughChat();
   }
 
