@@ -96,7 +96,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
   /** How one attempt talks to its upstream: the type, the translation (null: pass-through), where. */
   private record Plan(UpstreamType type, Translation translation, UpstreamType.Operation operation) {}
 
-  private record Answer(ParsedRequest request, Plan plan, UpstreamClient.Exchange exchange) {}
+  /** An upstream's answer to relay; {@code body} is set when it had to be read already (else null). */
+  private record Answer(ParsedRequest request, Plan plan, UpstreamClient.Exchange exchange, Buffer body) {}
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -269,13 +270,25 @@ final class ProxyHandler implements Handler<RoutingContext> {
           int status = exchange.response().statusCode();
           if (status < 400) {
             report(lease, Outcome.Kind.SUCCESS, status, -1, latencyNanos);
-            return Future.succeededFuture(new Answer(parsed, plan, exchange));
+            return Future.succeededFuture(new Answer(parsed, plan, exchange, null));
           }
           Outcome.Kind kind = classify(status);
           long headerRetry = status == 429 || status == 503 || status == 529 ? RetryAfter.millis(exchange.response().headers(), now) : -1;
+          if (kind == Outcome.Kind.CLIENT_ERROR && plan.type() == UpstreamType.GEMINI && status == 400) {
+            // Gemini says "bad key" as a 400: the gateway's credential failed, not the client's request
+            return UpstreamErrors.readBody(exchange.response()).compose(said -> {
+              if (!UpstreamErrors.isInvalidKey(said)) {
+                report(lease, Outcome.Kind.CLIENT_ERROR, status, -1, latencyNanos);
+                return Future.succeededFuture(new Answer(parsed, plan, exchange, said));
+              }
+              report(lease, Outcome.Kind.AUTH_FAILED, 401, -1, latencyNanos);
+              call.lastFailure = upstreamFailure(401, -1, "invalid key", call);
+              return retry(call, parsed, req, resp);
+            });
+          }
           if (kind == Outcome.Kind.CLIENT_ERROR) {
             report(lease, kind, status, headerRetry, latencyNanos);
-            return Future.succeededFuture(new Answer(parsed, plan, exchange));
+            return Future.succeededFuture(new Answer(parsed, plan, exchange, null));
           }
           return UpstreamErrors.read(exchange.response(), now).compose(error -> {
             long retryAfter = headerRetry >= 0 ? headerRetry : error.retryAfterMs();
@@ -373,10 +386,10 @@ final class ProxyHandler implements Handler<RoutingContext> {
       return relay.run(body);
     }
     if (translation == null) {
-      return BodyRelay.relay(call, answer.exchange(), resp, upstreamProtocol)
+      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol)
           .onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
     }
-    return BodyRelay.translate(call, answer.exchange(), resp, upstreamProtocol, translation, front::clientStatus)
+    return BodyRelay.translate(call, answer.exchange(), answer.body(), resp, upstreamProtocol, translation, front::clientStatus)
         .onSuccess(status -> finish(call, status, status < 400 ? null : "upstream_" + up.statusCode()))
         .mapEmpty();
   }
