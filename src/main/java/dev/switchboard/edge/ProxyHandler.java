@@ -398,8 +398,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
     GatewayError e;
     if (err instanceof GatewayError g) {
       e = g;
-    } else if (resp.closed()) {
-      e = clientClosed();
+    } else if (resp.closed() || err instanceof java.nio.channels.ClosedChannelException) {
+      e = clientClosed(); // the client's connection went while the answer was being written
     } else {
       log.warn("{} failed unexpectedly: {}", call.requestId, err.toString());
       e = new GatewayError(500, "server_error", "internal_error", "The gateway failed to handle this request (" + call.requestId + ").");
