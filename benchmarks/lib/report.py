@@ -119,6 +119,12 @@ def scenario3(rows, out):
         out.append(f"Not measured: {skipped.get('error')}.\n")
         return
     a = part3(rows, "json")
+    first = (a or {}).get("first_requests") or {}
+    if first:
+        parts = [f"{k}: " + (f"HTTP {v['status']} in {v['ms']:,} ms" if "ms" in v else f"failed ({v.get('error')!r})")
+                 for k, v in first.items()]
+        out.append("Before the warm-up, one request of each kind, waited for (the first translated requests "
+                   "of this gateway process; seconds when nothing ran before them): " + "; ".join(parts) + ".\n")
     if a is not None:
         c = a["concurrency"]
         out.append(f"(a) non-stream, wrk at concurrency {c}:\n")
