@@ -15,9 +15,8 @@ import dev.switchboard.stats.StatsVerticle;
 import dev.switchboard.stats.UsageRecord;
 import dev.switchboard.store.SecretBox;
 import dev.switchboard.store.Store;
-import dev.switchboard.translate.ParseJob;
 import dev.switchboard.translate.TranslatorVerticle;
-import dev.switchboard.translate.openai.ChatCompletionsRequest;
+import dev.switchboard.translate.WorkerJob;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -57,7 +56,7 @@ public final class Switchboard {
   }
 
   static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, DemoUpstream demo) {
-    LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, UsageRecord.class, ParseJob.class, ChatCompletionsRequest.class);
+    LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, UsageRecord.class, WorkerJob.class, WorkerJob.Result.class);
     return vertx.executeBlocking(() -> SecretBox.load(Path.of(config.security().masterKeyFile())))
         .compose(secrets -> Store.open(vertx, config.database(), secrets))
         .compose(store -> {

@@ -2,6 +2,7 @@ package dev.switchboard.config;
 
 import dev.switchboard.config.SwitchboardConfig.ApiKeyConfig;
 import dev.switchboard.config.SwitchboardConfig.ChannelConfig;
+import dev.switchboard.upstream.UpstreamType;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigLoader {
 
-  public static final Set<String> CHANNEL_TYPES = Set.of("openai");
   private static final Set<String> DATABASE_TYPES = Set.of("sqlite", "postgres", "mysql");
 
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
@@ -64,7 +64,7 @@ public final class ConfigLoader {
 
     Section s = Section.of("server", top.raw("server"), EnvOverrides.SECTIONS.get("server"));
     var server = new SwitchboardConfig.Server(s.string("host", "0.0.0.0"), s.integer("port", 8080, 0, 65535),
-        s.integer("instances", 0, 0, 256), s.millis("shutdownGrace", 30_000));
+        s.integer("instances", 0, 0, 256), s.millis("shutdownGrace", 30_000), s.millis("keepAlive", 15_000));
 
     Section d = Section.of("database", top.raw("database"), EnvOverrides.SECTIONS.get("database"));
     String dbType = d.string("type", "sqlite").toLowerCase(Locale.ROOT);
@@ -122,13 +122,17 @@ public final class ConfigLoader {
         throw new ConfigException(c.key("name"), "duplicate channel name '" + name + "'");
       }
       String type = c.string("type", "openai").toLowerCase(Locale.ROOT);
-      if (!CHANNEL_TYPES.contains(type)) {
-        throw new ConfigException(c.key("type"), "unsupported channel type '" + type + "' (supported: " + String.join(", ", CHANNEL_TYPES) + ")");
+      UpstreamType upstreamType = UpstreamType.of(type);
+      if (upstreamType == null) {
+        throw new ConfigException(c.key("type"), "unsupported channel type '" + type + "' (supported: " + UpstreamType.ids() + ")");
       }
       List<String> baseUrls = new ArrayList<>(c.strings("baseUrls"));
       baseUrls.addAll(c.strings("baseUrl"));
+      if (baseUrls.isEmpty() && upstreamType.defaultBaseUrl() != null) {
+        baseUrls.add(upstreamType.defaultBaseUrl());
+      }
       if (baseUrls.isEmpty()) {
-        throw new ConfigException(c.key("baseUrls"), "at least one base URL is required");
+        throw new ConfigException(c.key("baseUrls"), "at least one base URL is required for type " + type);
       }
       for (int j = 0; j < baseUrls.size(); j++) {
         String url = stripSlash(baseUrls.get(j));

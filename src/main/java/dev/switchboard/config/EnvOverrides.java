@@ -16,7 +16,7 @@ final class EnvOverrides {
 
   /** Sections whose scalar keys can be set from the environment, with their known keys. */
   static final Map<String, Set<String>> SECTIONS = Map.of(
-      "server", Set.of("host", "port", "instances", "shutdownGrace"),
+      "server", Set.of("host", "port", "instances", "shutdownGrace", "keepAlive"),
       "database", Set.of("type", "url", "poolSize"),
       "redis", Set.of("url"),
       "limits", Set.of("maxBodyBytes", "maxSseEventBytes"),

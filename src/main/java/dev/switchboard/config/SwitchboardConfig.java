@@ -22,7 +22,7 @@ public record SwitchboardConfig(
     Pricing pricing) {
 
   /** Where the HTTP edge listens. {@code instances} 0 means one per event loop. */
-  public record Server(String host, int port, int instances, long shutdownGraceMs) {}
+  public record Server(String host, int port, int instances, long shutdownGraceMs, long keepAliveMs) {}
 
   /** {@code type} is sqlite, postgres or mysql; {@code url} a file path for SQLite. */
   public record Database(String type, String url, int poolSize) {

@@ -3,7 +3,10 @@ package dev.switchboard.edge;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.json.TopLevelJson;
-import dev.switchboard.translate.openai.ChatUsage;
+import dev.switchboard.translate.Protocol;
+import dev.switchboard.translate.Translation;
+import dev.switchboard.translate.TranslationException;
+import dev.switchboard.translate.tap.Usages;
 import dev.switchboard.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,23 +14,27 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntUnaryOperator;
 
-/** Relays a whole (non-streamed) upstream answer, reading its usage on the way without re-encoding it. */
+/**
+ * Whole (non-streamed) upstream answers: relayed as they are, with usage read on the way
+ * without re-encoding the body, or translated into the client's protocol (errors included).
+ */
 final class BodyRelay {
 
-  private static final Set<String> USAGE = Set.of("usage");
+  private static final Set<String> USAGE = Set.of("usage", "usageMetadata");
 
   private BodyRelay() {}
 
-  static Future<Void> relay(Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp) {
+  static Future<Void> relay(Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp, Protocol protocol) {
     HttpClientResponse up = exchange.response();
-    Future<Buffer> whole = read(exchange);
-    return whole.recover(err -> Future.failedFuture(resp.closed() ? err : lost(exchange.watchdog().fired(), err))).compose(body -> {
+    return read(exchange, resp).compose(body -> {
       if (up.statusCode() < 300) {
-        readUsage(call, body);
+        readUsage(call, body, protocol);
       }
       call.firstTokenNanos = System.nanoTime();
       call.bytesOut = body.length();
@@ -38,7 +45,39 @@ final class BodyRelay {
     });
   }
 
-  private static Future<Buffer> read(UpstreamClient.Exchange exchange) {
+  /**
+   * Reads the whole answer and writes its translation; completes with the status the client got.
+   * An answer that is not the JSON its protocol promises is the upstream's failure: 502.
+   */
+  static Future<Integer> translate(Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp,
+      Protocol protocol, Translation translation, IntUnaryOperator clientStatus) {
+    int upstreamStatus = exchange.response().statusCode();
+    return read(exchange, resp).compose(body -> {
+      call.firstTokenNanos = System.nanoTime();
+      JsonObject json = UpstreamErrors.json(body);
+      int status;
+      JsonObject out;
+      try {
+        if (upstreamStatus < 300) {
+          if (json == null) throw new DecodeException("not a JSON object");
+          call.usage = Usages.of(protocol, json);
+          out = translation.response(json, call.model);
+          status = 200;
+        } else {
+          out = translation.error(upstreamStatus, json == null ? new JsonObject() : json);
+          status = clientStatus.applyAsInt(upstreamStatus);
+        }
+      } catch (TranslationException | DecodeException | ClassCastException | IllegalArgumentException e) {
+        return Future.failedFuture(new GatewayError(502, "upstream_error", "upstream_bad_answer",
+            "The upstream's answer could not be read."));
+      }
+      Buffer encoded = out.toBuffer();
+      call.bytesOut = encoded.length();
+      return resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoded).map(status);
+    });
+  }
+
+  private static Future<Buffer> read(UpstreamClient.Exchange exchange, HttpServerResponse resp) {
     HttpClientResponse up = exchange.response();
     Buffer body = Buffer.buffer();
     Promise<Buffer> done = Promise.promise();
@@ -49,7 +88,7 @@ final class BodyRelay {
     up.exceptionHandler(done::tryFail);
     up.endHandler(v -> done.tryComplete(body));
     up.resume();
-    return done.future();
+    return done.future().recover(err -> Future.failedFuture(resp.closed() ? err : lost(exchange.watchdog().fired(), err)));
   }
 
   /** The upstream's body broke off; nothing has reached the client yet, so it gets a 502. */
@@ -59,11 +98,14 @@ final class BodyRelay {
         : new GatewayError(502, "upstream_error", "upstream_connection_lost", "The upstream connection was lost before its answer was complete.");
   }
 
-  private static void readUsage(Call call, Buffer body) {
+  private static void readUsage(Call call, Buffer body, Protocol protocol) {
     try {
-      TopLevelJson.Field usage = TopLevelJson.scan(body, USAGE).get("usage");
+      TopLevelJson.Scan scan = TopLevelJson.scan(body, USAGE);
+      String name = protocol == Protocol.GEMINI ? "usageMetadata" : "usage";
+      TopLevelJson.Field usage = scan.get(name);
       if (usage != null && usage.token() == JsonToken.START_OBJECT) {
-        call.usage = ChatUsage.parse(new JsonObject(body.slice(usage.start(), usage.end())));
+        JsonObject only = new JsonObject().put(name, new JsonObject(body.slice(usage.start(), usage.end())));
+        call.usage = Usages.of(protocol, only);
       }
     } catch (MalformedJsonException | RuntimeException e) {
       // an upstream that sends something other than JSON still gets relayed; usage stays unknown

@@ -3,6 +3,8 @@ package dev.switchboard.edge;
 import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
+import dev.switchboard.translate.Protocol;
+import dev.switchboard.upstream.UpstreamType;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
@@ -17,6 +19,10 @@ final class Call {
   final Set<Long> tried = new HashSet<>(4);
 
   ClientKey key;
+  Protocol clientProtocol;
+  UpstreamType.Operation operation = UpstreamType.Operation.GENERATE;
+  /** The protocol of the last attempt's upstream. */
+  Protocol upstreamProtocol;
   String model = "unknown";
   boolean stream;
   long bytesIn;

@@ -11,7 +11,10 @@ public final class ClientAuth {
 
   private ClientAuth() {}
 
-  /** {@code Authorization: Bearer <key>} or {@code x-api-key}; null when neither is present. */
+  /**
+   * {@code Authorization: Bearer <key>} (OpenAI), {@code x-api-key} (Anthropic),
+   * {@code x-goog-api-key} or {@code ?key=} (Gemini); null when none is present.
+   */
   public static String presentedKey(HttpServerRequest req) {
     String auth = req.getHeader("authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -19,6 +22,8 @@ public final class ClientAuth {
       return key.isEmpty() ? null : key;
     }
     String apiKey = req.getHeader("x-api-key");
+    if (apiKey == null || apiKey.isBlank()) apiKey = req.getHeader("x-goog-api-key");
+    if (apiKey == null || apiKey.isBlank()) apiKey = req.getParam("key");
     return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
   }
 

@@ -5,7 +5,12 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.store.Store;
+import dev.switchboard.translate.Protocol;
+import dev.switchboard.translate.TopLevelRequest;
+import dev.switchboard.translate.Translations;
+import dev.switchboard.translate.embed.Embeddings;
 import dev.switchboard.upstream.UpstreamClient;
+import dev.switchboard.upstream.UpstreamType;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -42,12 +47,27 @@ public final class EdgeVerticle extends VerticleBase {
     bus.<PoolSnapshot>localConsumer(Addresses.POOL_SNAPSHOT, msg -> snapshot = msg.body());
     upstream = new UpstreamClient(vertx, config.routing());
     var reporter = new UsageReporter(bus, metrics);
-    var proxy = new ChatCompletionsProxy(vertx, () -> snapshot, upstream, metrics, config, reporter);
+    var translations = Translations.standard();
     var ops = new OpsHandlers(store, () -> snapshot);
 
     Router router = Router.router(vertx);
-    router.post("/v1/chat/completions").handler(proxy);
+    router.post("/v1/chat/completions").handler(proxy(new ChatFront(), translations, reporter));
+    router.post("/v1/responses").handler(proxy(new ResponsesFront(), translations, reporter));
+    router.post("/v1/messages").handler(proxy(new MessagesFront(), translations, reporter));
+    router.postWithRegex(GeminiFront.PATH).handler(proxy(new GeminiFront(), translations, reporter));
+    router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(new MessagesFront(), vertx, () -> snapshot,
+        upstream, config.limits()));
+    router.postWithRegex("/v1beta/models/([^:]+):countTokens").handler(new CountTokensHandler(new GeminiFront(), vertx,
+        () -> snapshot, upstream, config.limits()));
+    router.post("/v1/embeddings").handler(new ProxyHandler(new EmbeddingsFront(), (client, up, request, asked) ->
+        up == Protocol.GEMINI ? Embeddings.openAiToGemini("base64".equals(((TopLevelRequest) request).text("encoding_format"))) : null,
+        vertx, () -> snapshot, upstream, metrics, config, reporter));
+    router.postWithRegex(GeminiEmbedFront.PATH).handler(new ProxyHandler(new GeminiEmbedFront(), (client, up, request, asked) ->
+        up == Protocol.OPENAI_CHAT ? Embeddings.geminiToOpenAi(asked == UpstreamType.Operation.BATCH_EMBED) : null,
+        vertx, () -> snapshot, upstream, metrics, config, reporter));
     router.get("/v1/models").handler(ops::models);
+    router.get("/v1beta/models").handler(ops::geminiModels);
+    router.getWithRegex("/v1beta/models/([^:/]+)").handler(ops::geminiModel);
     router.get("/health").handler(ops::health);
     router.get("/ready").handler(ops::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
@@ -75,6 +95,11 @@ public final class EdgeVerticle extends VerticleBase {
     Future<Void> closed = server == null ? Future.succeededFuture()
         : server.shutdown(config.server().shutdownGraceMs(), TimeUnit.MILLISECONDS);
     return closed.eventually(() -> upstream == null ? Future.succeededFuture() : upstream.close());
+  }
+
+  private ProxyHandler proxy(Front front, Translations translations, UsageReporter reporter) {
+    return new ProxyHandler(front, ProxyHandler.TranslationLookup.of(translations), vertx, () -> snapshot, upstream, metrics,
+        config, reporter);
   }
 
   /** The port actually bound (useful when the configured port is 0). */

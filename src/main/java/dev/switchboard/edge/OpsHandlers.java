@@ -7,11 +7,15 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** Liveness, readiness and the model list. */
+/** Liveness, readiness and the model lists in each protocol's shape. */
 final class OpsHandlers {
+
+  private static final String EPOCH = "1970-01-01T00:00:00Z";
+  private static final JsonArray GEMINI_METHODS = new JsonArray(List.of("generateContent", "streamGenerateContent", "countTokens"));
 
   private final Store store;
   private final Supplier<PoolSnapshot> snapshot;
@@ -39,23 +43,66 @@ final class OpsHandlers {
     });
   }
 
-  /** {@code GET /v1/models}: the models the calling key may use, in OpenAI's list shape. */
+  /**
+   * {@code GET /v1/models}: the models the calling key may use, in OpenAI's list shape, or in
+   * Anthropic's when the request carries {@code anthropic-version} (the Anthropic SDKs do).
+   */
   void models(RoutingContext ctx) {
+    boolean anthropic = ctx.request().getHeader("anthropic-version") != null;
+    Front front = anthropic ? new MessagesFront() : new ChatFront();
+    List<String> models = allowed(ctx, front);
+    if (models == null) return;
+    JsonArray data = new JsonArray();
+    for (String model : models) {
+      data.add(anthropic
+          ? new JsonObject().put("type", "model").put("id", model).put("display_name", model).put("created_at", EPOCH)
+          : new JsonObject().put("id", model).put("object", "model").put("created", 0).put("owned_by", "switchboard"));
+    }
+    JsonObject body = anthropic
+        ? new JsonObject().put("data", data).put("has_more", false)
+            .put("first_id", models.isEmpty() ? null : models.get(0))
+            .put("last_id", models.isEmpty() ? null : models.get(models.size() - 1))
+        : new JsonObject().put("object", "list").put("data", data);
+    json(ctx, 200, body);
+  }
+
+  /** {@code GET /v1beta/models}: the same list in Gemini's shape. */
+  void geminiModels(RoutingContext ctx) {
+    List<String> models = allowed(ctx, new GeminiFront());
+    if (models == null) return;
+    JsonArray list = new JsonArray();
+    models.forEach(m -> list.add(geminiModel(m)));
+    json(ctx, 200, new JsonObject().put("models", list));
+  }
+
+  /** {@code GET /v1beta/models/{model}}. */
+  void geminiModel(RoutingContext ctx) {
+    GeminiFront front = new GeminiFront();
+    List<String> models = allowed(ctx, front);
+    if (models == null) return;
+    String model = GeminiFront.model(ctx);
+    if (!models.contains(model)) {
+      front.sendError(ctx.response(), GatewayError.modelNotFound(model));
+      return;
+    }
+    json(ctx, 200, geminiModel(model));
+  }
+
+  private static JsonObject geminiModel(String model) {
+    return new JsonObject().put("name", "models/" + model).put("displayName", model)
+        .put("supportedGenerationMethods", GEMINI_METHODS.copy());
+  }
+
+  /** The models the calling key may use, or null after answering 401 in the front's envelope. */
+  private List<String> allowed(RoutingContext ctx, Front front) {
     PoolSnapshot pool = snapshot.get();
     String key = ClientAuth.presentedKey(ctx.request());
     ClientKey clientKey = key == null ? null : pool.keyByHash(ClientAuth.sha256Hex(key));
     if (clientKey == null) {
-      OpenAiErrors.send(ctx.response(), GatewayError.unauthorized(key == null
-          ? "Missing API key. Send it as 'Authorization: Bearer <key>'." : "Invalid API key."));
-      return;
+      front.sendError(ctx.response(), GatewayError.unauthorized(key == null ? "Missing API key." : "Invalid API key."));
+      return null;
     }
-    JsonArray data = new JsonArray();
-    for (String model : pool.models()) {
-      if (clientKey.allows(model)) {
-        data.add(new JsonObject().put("id", model).put("object", "model").put("created", 0).put("owned_by", "switchboard"));
-      }
-    }
-    json(ctx, 200, new JsonObject().put("object", "list").put("data", data));
+    return pool.models().stream().filter(clientKey::allows).toList();
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -3,32 +3,60 @@ package dev.switchboard.edge;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Reads what an upstream said when it failed, bounded, and keeps only a short, plain message. */
+/**
+ * Reads what an upstream said when it failed, bounded, and keeps only a short, plain message,
+ * plus the retry delay a Gemini upstream puts in its body ({@code RetryInfo.retryDelay}).
+ */
 final class UpstreamErrors {
 
-  private static final int MAX_READ = 64 * 1024;
+  static final int MAX_READ = 64 * 1024;
   private static final int MAX_MESSAGE = 300;
+
+  /** The cleaned message, and the retry delay in the body in ms (-1 when none). */
+  record Said(String message, long retryAfterMs) {}
 
   private UpstreamErrors() {}
 
-  static Future<String> read(HttpClientResponse response) {
+  static Future<Said> read(HttpClientResponse response, long now) {
+    return readBody(response).map(body -> new Said(message(body), retryDelay(body)));
+  }
+
+  /** The body, at most {@link #MAX_READ} bytes of it. */
+  static Future<Buffer> readBody(HttpClientResponse response) {
     Buffer body = Buffer.buffer();
-    return Future.<String>future(p -> {
+    return Future.<Buffer>future(p -> {
       response.handler(chunk -> {
         if (body.length() < MAX_READ) body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_READ - body.length()));
       });
-      response.endHandler(v -> p.tryComplete(message(body)));
-      response.exceptionHandler(err -> p.tryComplete(message(body)));
+      response.endHandler(v -> p.tryComplete(body));
+      response.exceptionHandler(err -> p.tryComplete(body));
       response.resume();
     });
   }
 
-  static String message(Buffer body) {
-    String text;
+  /** The error object of an upstream's body in any protocol's envelope, or null. */
+  static JsonObject json(Buffer body) {
     try {
-      JsonObject json = new JsonObject(body);
+      String text = body.toString().strip();
+      if (text.startsWith("{")) return new JsonObject(text);
+      // Gemini's non-SSE stream paths wrap the error in a one-element array
+      if (text.startsWith("[")) {
+        JsonArray a = new JsonArray(text);
+        return a.size() == 1 && a.getValue(0) instanceof JsonObject o ? o : null;
+      }
+      return null;
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+  }
+
+  static String message(Buffer body) {
+    JsonObject json = json(body);
+    String text;
+    if (json != null) {
       Object err = json.getValue("error");
       if (err instanceof JsonObject o && o.getValue("message") != null) {
         text = String.valueOf(o.getValue("message"));
@@ -37,7 +65,7 @@ final class UpstreamErrors {
       } else {
         text = json.getValue("message") == null ? "no message" : String.valueOf(json.getValue("message"));
       }
-    } catch (RuntimeException notJson) {
+    } else {
       text = body.toString().strip();
       if (text.isEmpty()) text = "no message";
     }
@@ -47,5 +75,24 @@ final class UpstreamErrors {
       clean.append(Character.isISOControl(c) ? ' ' : c);
     }
     return clean.toString();
+  }
+
+  /** Gemini: {@code error.details[@type=...RetryInfo].retryDelay} such as {@code "22s"} or {@code "1.5s"}. */
+  static long retryDelay(Buffer body) {
+    JsonObject json = json(body);
+    if (json == null || !(json.getValue("error") instanceof JsonObject err) || !(err.getValue("details") instanceof JsonArray details)) {
+      return -1;
+    }
+    for (Object d : details) {
+      if (d instanceof JsonObject o && o.getValue("retryDelay") instanceof String delay && delay.endsWith("s")) {
+        try {
+          double seconds = Double.parseDouble(delay.substring(0, delay.length() - 1));
+          if (seconds >= 0 && seconds < 86_400) return Math.round(seconds * 1000);
+        } catch (NumberFormatException ignored) {
+          return -1;
+        }
+      }
+    }
+    return -1;
   }
 }

@@ -42,6 +42,7 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> truncations = new ConcurrentHashMap<>();
   private final DistributionSummary requestBytes;
+  private final Counter keepAlives;
   private final ConcurrentHashMap<String, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> genAiDuration = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> genAiTtft = new ConcurrentHashMap<>();
@@ -54,6 +55,8 @@ public final class GatewayMetrics {
         .description("SSE streams being relayed right now").register(registry);
     this.requestBytes = DistributionSummary.builder("switchboard_request_body_bytes")
         .description("Client request body sizes").baseUnit("bytes").register(registry);
+    this.keepAlives = Counter.builder("switchboard_stream_keepalives_total")
+        .description("Keep-alive events sent across upstream silences").register(registry);
   }
 
   private static Duration[] seconds(double... values) {
@@ -160,6 +163,10 @@ public final class GatewayMetrics {
 
   public void streamStarted() {
     activeStreams.incrementAndGet();
+  }
+
+  public void keepAlive() {
+    keepAlives.increment();
   }
 
   public void streamEnded() {

@@ -60,6 +60,24 @@ public final class ByteScan {
     return event.slice(start, end);
   }
 
+  /**
+   * The value of an event's {@code event:} line, or null when it has none (an event that only
+   * has {@code data:}, as OpenAI Chat and Gemini send them).
+   */
+  public static String eventName(Buffer event) {
+    Bytes.Range r = Bytes.of(event);
+    byte[] a = r.array();
+    int base = r.offset();
+    int len = r.length();
+    int at = len >= 6 && startsWith(a, base, len, EVENT) ? 0 : indexOf(event, NL_EVENT, 0);
+    if (at < 0) return null;
+    int start = at == 0 ? 6 : at + 7;
+    if (start < len && a[base + start] == ' ') start++;
+    int end = start;
+    while (end < len && a[base + end] != '\n' && a[base + end] != '\r') end++;
+    return new String(a, base + start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private static boolean startsWith(byte[] a, int base, int len, byte[] prefix) {
     if (len < prefix.length) return false;
     for (int i = 0; i < prefix.length; i++) {
@@ -70,4 +88,6 @@ public final class ByteScan {
 
   private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
   private static final byte[] NL_DATA = {'\n', 'd', 'a', 't', 'a', ':'};
+  private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't', ':'};
+  private static final byte[] NL_EVENT = {'\n', 'e', 'v', 'e', 'n', 't', ':'};
 }

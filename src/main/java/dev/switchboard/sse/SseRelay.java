@@ -84,6 +84,14 @@ public final class SseRelay implements ReadStream<Buffer> {
     return this;
   }
 
+  /**
+   * Whether what has reached the client so far ends at an event boundary, so that something
+   * else (a keep-alive) may be written between two events.
+   */
+  public boolean atEventBoundary() {
+    return mayDrop || pending.isEmpty();
+  }
+
   private void onChunk(Buffer chunk) {
     if (failed) return;
     if (!mayDrop) emit(chunk);

@@ -1,7 +1,6 @@
 package dev.switchboard.upstream;
 
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.select.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -54,14 +53,14 @@ public final class UpstreamClient {
   }
 
   /**
-   * POSTs the body to {@code lease.baseUrl() + path}. The returned response is paused. A
-   * connect error, a timeout before the head, or a reset fails the future. When {@code cancel}
-   * completes (the client left), the request is reset, whether or not its head has arrived.
+   * POSTs the body to {@code url}. The returned response is paused. A connect error, a timeout
+   * before the head, or a reset fails the future. When {@code cancel} completes (the client
+   * left), the request is reset, whether or not its head has arrived.
    */
-  public Future<Exchange> post(Lease lease, String path, MultiMap headers, UpstreamBody body, Future<?> cancel) {
+  public Future<Exchange> post(String url, MultiMap headers, UpstreamBody body, Future<?> cancel) {
     RequestOptions ro = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(lease.baseUrl() + path)
+        .setAbsoluteURI(url)
         .setHeaders(headers)
         .setConnectTimeout(routing.connectTimeoutMs())
         .setIdleTimeout(routing.firstByteTimeoutMs());

@@ -81,7 +81,7 @@ class ConfigLoaderTest {
   @Test
   void anEmptyFileGivesTheDefaults() {
     SwitchboardConfig c = parse("");
-    assertEquals(new SwitchboardConfig.Server("0.0.0.0", 8080, 0, 30_000), c.server());
+    assertEquals(new SwitchboardConfig.Server("0.0.0.0", 8080, 0, 30_000, 15_000), c.server());
     assertEquals(new SwitchboardConfig.Database("sqlite", "data/switchboard.db", 4), c.database());
     assertTrue(c.database().isSqlite());
     assertNull(c.redis().url());
@@ -109,7 +109,7 @@ class ConfigLoaderTest {
         stats: {flushInterval: 2s, batchSize: 100, queueCapacity: 1000}
         security: {masterKeyFile: /run/secrets/master}
         """);
-    assertEquals(new SwitchboardConfig.Server("127.0.0.1", 9090, 2, 5_000), c.server());
+    assertEquals(new SwitchboardConfig.Server("127.0.0.1", 9090, 2, 5_000, 15_000), c.server());
     assertEquals(new SwitchboardConfig.Database("postgres", "postgresql://db/switchboard", 16), c.database());
     assertEquals("redis://cache:6379", c.redis().url());
     assertEquals(new SwitchboardConfig.Limits(10L * 1024 * 1024, 64_000), c.limits());
@@ -245,14 +245,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void everyUpstreamTypeIsAcceptedAndVendorsGetTheirOwnBaseUrl() {
+    var channels = parse("""
+        channels:
+          - {name: o, type: openai, models: [a]}
+          - {name: r, type: openai-responses, models: [b]}
+          - {name: an, type: Anthropic, models: [c]}
+          - {name: g, type: gemini, models: [d]}
+          - {name: az, type: azure-openai, baseUrl: 'https://res.openai.azure.com', models: [e]}
+        """).channels();
+    assertEquals(List.of("openai", "openai-responses", "anthropic", "gemini", "azure-openai"),
+        channels.stream().map(SwitchboardConfig.ChannelConfig::type).toList());
+    assertEquals(List.of("https://api.openai.com/v1"), channels.get(0).baseUrls());
+    assertEquals(List.of("https://api.anthropic.com/v1"), channels.get(2).baseUrls());
+    assertEquals(List.of("https://generativelanguage.googleapis.com/v1beta"), channels.get(3).baseUrls());
+    assertEquals(List.of("https://res.openai.azure.com"), channels.get(4).baseUrls());
+  }
+
+  @Test
   void rejectsBadChannelsByIndexAndKey() {
     rejects("channels", "channels: {name: x}");
     rejects("channels[0]", "channels: [just-a-string]");
     rejects("channels[0].name", "channels: [{baseUrl: 'http://a', models: [m]}]");
     rejects("channels[1].name", CHANNEL + "  - {name: openai, baseUrl: 'http://b', models: [m]}\n");
-    ConfigException type = rejects("channels[0].type", "channels: [{name: a, type: anthropic, baseUrl: 'http://a', models: [m]}]");
-    assertTrue(type.getMessage().contains("anthropic"));
-    rejects("channels[0].baseUrls", "channels: [{name: a, models: [m]}]");
+    ConfigException type = rejects("channels[0].type", "channels: [{name: a, type: cohere, baseUrl: 'http://a', models: [m]}]");
+    assertTrue(type.getMessage().contains("cohere") && type.getMessage().contains("anthropic"), type.getMessage());
+    rejects("channels[0].baseUrls", "channels: [{name: a, type: azure-openai, models: [m]}]");
     rejects("channels[0].baseUrls[1]", "channels: [{name: a, baseUrls: ['http://a', 'ftp://b'], models: [m]}]");
     rejects("channels[0].baseUrls[0]", "channels: [{name: a, baseUrls: ['http://'], models: [m]}]");
     rejects("channels[0].baseUrls[0]", "channels: [{name: a, baseUrls: ['http://a b/'], models: [m]}]");
@@ -436,7 +454,8 @@ class ConfigLoaderTest {
     Path examples = Path.of("conf/examples");
     assumeTrue(Files.isDirectory(examples), "conf/examples is not in this checkout");
     Map<String, String> env = Map.of("APP_CLIENT_KEY", "sk-client-0123456789abcdef", "OPENAI_API_KEY", "sk-openai",
-        "OPENROUTER_API_KEY", "sk-or", "PG_PASSWORD", "pw", "TEAM_KEY_SHA256", "0".repeat(64));
+        "OPENROUTER_API_KEY", "sk-or", "PG_PASSWORD", "pw", "TEAM_KEY_SHA256", "0".repeat(64),
+        "ANTHROPIC_API_KEY", "sk-ant", "GEMINI_API_KEY", "AIza-test");
     try (var files = Files.list(examples)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         SwitchboardConfig c = load(file, true, env);

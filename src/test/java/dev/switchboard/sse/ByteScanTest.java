@@ -25,6 +25,16 @@ class ByteScanTest {
   }
 
   @Test
+  void readsTheEventNameWhereverItsLineIs() {
+    assertEquals("message_start", ByteScan.eventName(Buffer.buffer("event: message_start\ndata: {}\n\n")));
+    assertEquals("ping", ByteScan.eventName(Buffer.buffer("event:ping\r\ndata: {}\r\n\r\n")));
+    assertEquals("error", ByteScan.eventName(Buffer.buffer("id: 1\nevent: error\ndata: {}\n\n")));
+    assertNull(ByteScan.eventName(Buffer.buffer("data: {\"event: x\"}\n\n")));
+    assertNull(ByteScan.eventName(Buffer.buffer("myevent: x\n\n")));
+    assertEquals("", ByteScan.eventName(Buffer.buffer("event:")));
+  }
+
+  @Test
   void anEventWithoutADataLineHasNoData() {
     assertNull(data(": ping\n\n"));
     assertNull(data("event: x\nmydata: y\n\n"));

@@ -1,11 +1,11 @@
 package dev.switchboard.translate.anthropic;
 
 /** Anthropic's {@code error.type} for an HTTP status, shared by both directions. */
-final class AnthropicErrorTypes {
+public final class AnthropicErrorTypes {
 
   private AnthropicErrorTypes() {}
 
-  static String forStatus(int status) {
+  public static String forStatus(int status) {
     return switch (status) {
       case 400 -> "invalid_request_error";
       case 401 -> "authentication_error";

@@ -8,32 +8,37 @@ import io.vertx.core.json.JsonObject;
  * input + cache read + cache write, cached = cache read, completion = output. Fields in a later
  * usage object replace earlier ones (they are cumulative, P7), so nothing is counted twice.
  */
-final class AnthropicToChatUsage {
+public final class AnthropicToChatUsage {
 
   private long input;
   private long cacheRead;
   private long cacheWrite;
+  private long cacheWrite1h;
   private long output;
   private long thinking;
   private boolean seen;
 
   /** Takes the fields present in an Anthropic usage object; anything not an object is ignored. */
-  void update(Object usage) {
+  public void update(Object usage) {
     if (!(usage instanceof JsonObject u)) return;
     seen = true;
     input = take(u, "input_tokens", input);
     cacheRead = take(u, "cache_read_input_tokens", cacheRead);
     cacheWrite = take(u, "cache_creation_input_tokens", cacheWrite);
+    if (u.getValue("cache_creation") instanceof JsonObject c) cacheWrite1h = take(c, "ephemeral_1h_input_tokens", cacheWrite1h);
     output = take(u, "output_tokens", output);
     if (u.getValue("output_tokens_details") instanceof JsonObject d) thinking = take(d, "thinking_tokens", thinking);
   }
 
-  boolean seen() {
+  public boolean seen() {
     return seen;
   }
 
-  Usage toUsage() {
-    return new Usage(input + cacheRead + cacheWrite, output, cacheRead, Math.min(thinking, output));
+  /** In the gateway's terms; cache writes split into one hour and the rest (five minutes). */
+  public Usage toUsage() {
+    long oneHour = Math.min(cacheWrite1h, cacheWrite);
+    return new Usage(input + cacheRead + cacheWrite, output, cacheRead, Math.min(thinking, output))
+        .withCacheWrites(cacheWrite - oneHour, oneHour);
   }
 
   JsonObject toChat() {

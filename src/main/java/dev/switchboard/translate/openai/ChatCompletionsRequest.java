@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.json.TopLevelJson;
+import dev.switchboard.translate.ParsedRequest;
 import dev.switchboard.upstream.UpstreamBody;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -17,7 +18,7 @@ import java.util.Set;
  * model, whether it streams, whether the client asked for usage. Rewrites for the upstream
  * touch only {@code model} and {@code stream_options}.
  */
-public final class ChatCompletionsRequest {
+public final class ChatCompletionsRequest implements ParsedRequest {
 
   private static final Set<String> FIELDS = Set.of("model", "stream", "stream_options", "messages");
   private static final Buffer FORCE_USAGE = Buffer.buffer(",\"stream_options\":{\"include_usage\":true}");
@@ -64,15 +65,23 @@ public final class ChatCompletionsRequest {
     return new ChatCompletionsRequest(body, scan, model.text(), streaming, wantsUsage);
   }
 
+  @Override
+  public Buffer body() {
+    return body;
+  }
+
+  @Override
   public String model() {
     return model;
   }
 
+  @Override
   public boolean stream() {
     return stream;
   }
 
   /** True when the client's own request asked for the usage chunk at the end of the stream. */
+  @Override
   public boolean clientWantsUsage() {
     return clientWantsUsage;
   }
@@ -81,6 +90,7 @@ public final class ChatCompletionsRequest {
    * The body for the upstream: the model renamed if needed and, for streams, usage switched on
    * so it is always known. Every other byte is the client's, sliced, not copied.
    */
+  @Override
   public UpstreamBody forUpstream(String upstreamModel) {
     List<Edit> edits = new ArrayList<>(2);
     TopLevelJson.Field modelField = scan.get("model");

@@ -1,8 +1,8 @@
 package dev.switchboard.translate.openai;
 
 import dev.switchboard.sse.ByteScan;
-import dev.switchboard.sse.SseTap;
 import dev.switchboard.stats.Usage;
+import dev.switchboard.translate.StreamTap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * several chunks is cumulative, so the last one counts; it is never summed. When the client did
  * not ask for usage, the usage-only chunk the gateway asked for on its behalf is withheld.
  */
-public final class ChatStreamTap implements SseTap {
+public final class ChatStreamTap implements StreamTap {
 
   private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ERROR = "\"error\"".getBytes(StandardCharsets.US_ASCII);
@@ -73,16 +73,19 @@ public final class ChatStreamTap implements SseTap {
   }
 
   /** The last usage the upstream reported, or null. */
+  @Override
   public Usage usage() {
     return usage;
   }
 
   /** Whether {@code data: [DONE]} was seen: the stream ended properly. */
+  @Override
   public boolean done() {
     return done;
   }
 
   /** The message of an error event the upstream sent inside the stream, or null. */
+  @Override
   public String error() {
     return error;
   }

@@ -34,7 +34,8 @@ class AnthropicToChatStreamTest {
     ChatToAnthropicFixtures.assertJson(expected.getJsonArray("chunks"), ChatToAnthropicFixtures.parse(out), ChatToAnthropicFixtures.name(sse));
     JsonObject u = expected.getJsonObject("usage");
     Usage want = u == null ? null
-        : new Usage(u.getLong("input"), u.getLong("output"), u.getLong("cached"), u.getLong("reasoning"));
+        : new Usage(u.getLong("input"), u.getLong("output"), u.getLong("cached"), u.getLong("reasoning"),
+            u.getLong("cacheWrite5m", 0L), u.getLong("cacheWrite1h", 0L), false);
     ChatToAnthropicFixtures.assertJson(want, stream.usage(), ChatToAnthropicFixtures.name(sse) + " usage");
   }
 }

@@ -1,0 +1,410 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.json.MalformedJsonException;
+import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.select.Lease;
+import dev.switchboard.select.Outcome;
+import dev.switchboard.select.PoolSnapshot;
+import dev.switchboard.translate.ParsedRequest;
+import dev.switchboard.translate.Protocol;
+import dev.switchboard.translate.RequestParser;
+import dev.switchboard.translate.StreamTap;
+import dev.switchboard.translate.Translation;
+import dev.switchboard.translate.TranslationException;
+import dev.switchboard.translate.Translations;
+import dev.switchboard.translate.TranslatorVerticle;
+import dev.switchboard.translate.WorkerJob;
+import dev.switchboard.translate.tap.StreamTaps;
+import dev.switchboard.upstream.RetryAfter;
+import dev.switchboard.upstream.UpstreamBody;
+import dev.switchboard.upstream.UpstreamClient;
+import dev.switchboard.upstream.UpstreamType;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client protocol's generate endpoint, in front of every upstream type: authenticate, read
+ * the body, pick a lease, send (the client's bytes when the upstream speaks the client's
+ * protocol, a translation otherwise), retry on another lease while nothing has reached the
+ * client, then relay the answer. Failures become a status in two places only: before the
+ * response head (the front's error envelope) and after it (the front's stream error event).
+ */
+final class ProxyHandler implements Handler<RoutingContext> {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+  private static final CharSequence ROUTE_HEADER = HttpHeaders.createOptimized("x-switchboard-route");
+  private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence SSE = HttpHeaders.createOptimized("text/event-stream");
+  private static final List<String> ANTHROPIC_HEADERS = List.of("anthropic-version", "anthropic-beta");
+
+  /** The direction for a request from one protocol to another, or null when there is none. */
+  @FunctionalInterface
+  interface TranslationLookup {
+    Translation find(Protocol client, Protocol upstream, ParsedRequest request, UpstreamType.Operation asked);
+
+    static TranslationLookup of(Translations translations) {
+      return (client, upstream, request, asked) -> translations.get(client, upstream);
+    }
+  }
+
+  private final Front front;
+  private final TranslationLookup translations;
+  private final Vertx vertx;
+  private final Supplier<PoolSnapshot> snapshot;
+  private final UpstreamClient upstream;
+  private final GatewayMetrics metrics;
+  private final SwitchboardConfig.Limits limits;
+  private final SwitchboardConfig.Routing routing;
+  private final UsageReporter reporter;
+  private final long keepAliveMs;
+
+  ProxyHandler(Front front, TranslationLookup translations, Vertx vertx, Supplier<PoolSnapshot> snapshot,
+      UpstreamClient upstream, GatewayMetrics metrics, SwitchboardConfig config, UsageReporter reporter) {
+    this.front = front;
+    this.translations = translations;
+    this.vertx = vertx;
+    this.snapshot = snapshot;
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.limits = config.limits();
+    this.routing = config.routing();
+    this.reporter = reporter;
+    this.keepAliveMs = config.server().keepAliveMs();
+  }
+
+  /** How one attempt talks to its upstream: the type, the translation (null: pass-through), where. */
+  private record Plan(UpstreamType type, Translation translation, UpstreamType.Operation operation) {}
+
+  private record Answer(ParsedRequest request, Plan plan, UpstreamClient.Exchange exchange) {}
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    HttpServerResponse resp = ctx.response();
+    Call call = new Call(RequestIds.next(), front.route());
+    call.clientProtocol = front.protocol();
+    call.operation = front.operation(ctx);
+    resp.putHeader(REQUEST_ID, call.requestId);
+    // Until a relay takes over the response, a client that leaves cancels the upstream attempt.
+    Promise<Void> clientGone = Promise.promise();
+    resp.closeHandler(v -> clientGone.tryComplete());
+    call.clientGone = clientGone.future();
+    PoolSnapshot pool = snapshot.get();
+    RequestParser parser;
+    try {
+      parser = front.parser(ctx);
+    } catch (RuntimeException e) {
+      fail(call, resp, GatewayError.badRequest("The request path is not valid."));
+      return;
+    }
+    Future.succeededFuture(pool)
+        .map(p -> authenticate(req, p, call))
+        .compose(v -> BodyReader.read(req, limits.maxBodyBytes()))
+        .compose(body -> parse(body, pool, call, parser))
+        .compose(parsed -> attempt(call, parsed, req, resp))
+        .compose(answer -> relay(call, answer, ctx))
+        .onFailure(err -> fail(call, resp, err));
+  }
+
+  private Void authenticate(HttpServerRequest req, PoolSnapshot pool, Call call) {
+    String key = ClientAuth.presentedKey(req);
+    if (key == null) {
+      throw GatewayError.unauthorized("Missing API key. Send it as 'Authorization: Bearer <key>', 'x-api-key' or 'x-goog-api-key'.");
+    }
+    // looked up by SHA-256: timing can only tell about the hash, never about the key
+    var clientKey = pool.keyByHash(ClientAuth.sha256Hex(key));
+    if (clientKey == null) {
+      throw GatewayError.unauthorized("Invalid API key.");
+    }
+    call.key = clientKey;
+    return null;
+  }
+
+  /** Small bodies are read here; large ones on the translator workers, off the event loop. */
+  private Future<ParsedRequest> parse(Buffer body, PoolSnapshot pool, Call call, RequestParser parser) {
+    call.bytesIn = body.length();
+    metrics.requestBytes(body.length());
+    Future<ParsedRequest> parsed;
+    if (body.length() > TranslatorVerticle.OFFLOAD_BYTES) {
+      parsed = offload(() -> parser.parse(body)).map(ParsedRequest.class::cast);
+    } else {
+      try {
+        parsed = Future.succeededFuture(parser.parse(body));
+      } catch (MalformedJsonException e) {
+        return Future.failedFuture(GatewayError.badRequest(e.getMessage()));
+      }
+    }
+    return parsed.map(request -> {
+      call.stream = request.stream();
+      if (!pool.serves(request.model()) || !call.key.allows(request.model())) {
+        throw GatewayError.modelNotFound(request.model());
+      }
+      call.model = request.model();
+      return request;
+    });
+  }
+
+  private Future<Object> offload(WorkerJob.Task task) {
+    return vertx.eventBus().<WorkerJob.Result>request(Addresses.TRANSLATE_REQUEST, new WorkerJob(task))
+        .map(msg -> msg.body().value())
+        .recover(err -> Future.failedFuture(err instanceof ReplyException re && re.failureCode() == 400
+            ? GatewayError.badRequest(re.getMessage()) : err));
+  }
+
+  /** One attempt on a fresh lease; on a retryable failure, the next, until retries run out. */
+  private Future<Answer> attempt(Call call, ParsedRequest parsed, HttpServerRequest req, HttpServerResponse resp) {
+    if (resp.closed()) {
+      return Future.failedFuture(clientClosed());
+    }
+    long now = System.currentTimeMillis();
+    PoolSnapshot pool = snapshot.get();
+    Lease lease = pool.pick(call.model, call.tried, now);
+    if (lease == null) {
+      return Future.failedFuture(call.lastFailure != null ? call.lastFailure : noUpstream(pool, call.model, now));
+    }
+    call.tried.add(lease.target());
+    call.attempts++;
+    call.lease = lease;
+    UpstreamType type = UpstreamType.of(lease.channelType());
+    Translation translation = type == null || type.protocol() == front.protocol() ? null
+        : translations.find(front.protocol(), type.protocol(), parsed, call.operation);
+    UpstreamType.Operation op = upstreamOperation(call.operation, type, translation);
+    if (type == null || (type.protocol() != front.protocol() && translation == null)
+        || type.url(lease.baseUrl(), op, lease.upstreamModel(), false) == null) {
+      call.onlyRateLimited = false;
+      call.lastFailure = new GatewayError(502, "upstream_error", "upstream_protocol_unsupported",
+          "The gateway cannot use channel '" + lease.channelName() + "' for this endpoint.");
+      return retry(call, parsed, req, resp);
+    }
+    Plan plan = new Plan(type, translation, op);
+    call.upstreamProtocol = type.protocol();
+    return body(call, parsed, plan, lease).compose(body -> send(call, parsed, plan, lease, body, req, resp));
+  }
+
+  /**
+   * The upstream's operation: the client's own when passed through; a translated embedding
+   * request goes to Gemini's batch form (one shape for one or many inputs) or to OpenAI's.
+   */
+  private static UpstreamType.Operation upstreamOperation(UpstreamType.Operation asked, UpstreamType type, Translation translation) {
+    if (translation == null || asked == UpstreamType.Operation.GENERATE || asked == UpstreamType.Operation.COUNT_TOKENS) {
+      return asked;
+    }
+    return type == UpstreamType.GEMINI ? UpstreamType.Operation.BATCH_EMBED : UpstreamType.Operation.EMBED;
+  }
+
+  /** The client's bytes for its own protocol; otherwise the translation, large ones on a worker. */
+  private Future<UpstreamBody> body(Call call, ParsedRequest parsed, Plan plan, Lease lease) {
+    if (plan.translation() == null) {
+      return Future.succeededFuture(parsed.forUpstream(lease.upstreamModel()));
+    }
+    WorkerJob.Task task = () -> UpstreamBody.of(List.of(translate(parsed, plan, lease.upstreamModel()).toBuffer()));
+    if (parsed.body().length() > TranslatorVerticle.OFFLOAD_BYTES) {
+      return offload(task).map(UpstreamBody.class::cast);
+    }
+    try {
+      return Future.succeededFuture((UpstreamBody) task.run());
+    } catch (TranslationException | DecodeException e) {
+      return Future.failedFuture(GatewayError.badRequest(e.getMessage()));
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static JsonObject translate(ParsedRequest parsed, Plan plan, String upstreamModel) {
+    JsonObject out = plan.translation().request(new JsonObject(parsed.body()), upstreamModel);
+    if (plan.type() == UpstreamType.GEMINI || plan.operation() != UpstreamType.Operation.GENERATE) {
+      out.remove("stream"); // Gemini streams by URL, not by body; embeddings never stream
+    } else if (parsed.stream()) {
+      out.put("stream", true);
+      if (plan.type().protocol() == Protocol.OPENAI_CHAT) {
+        JsonObject options = out.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
+        out.put("stream_options", options.put("include_usage", true));
+      }
+    }
+    return out;
+  }
+
+  private Future<Answer> send(Call call, ParsedRequest parsed, Plan plan, Lease lease, UpstreamBody body,
+      HttpServerRequest req, HttpServerResponse resp) {
+    long now = System.currentTimeMillis();
+    long sent = System.nanoTime();
+    String url = plan.type().url(lease.baseUrl(), plan.operation(), lease.upstreamModel(), parsed.stream());
+    return upstream.post(url, headers(lease, plan, parsed, req), body, call.clientGone)
+        .transform(ar -> {
+          if (ar.failed() && resp.closed()) {
+            return Future.failedFuture(clientClosed()); // our reset, not the upstream's fault
+          }
+          long latencyNanos = System.nanoTime() - sent;
+          metrics.upstreamLatency(lease.channelName(), latencyNanos);
+          if (ar.failed()) {
+            boolean timeout = ar.cause() instanceof TimeoutException;
+            report(lease, timeout ? Outcome.Kind.TIMEOUT : Outcome.Kind.CONNECT_ERROR, 0, -1, latencyNanos);
+            call.onlyRateLimited = false;
+            call.lastFailure = new GatewayError(timeout ? 504 : 502, "upstream_error", timeout ? "upstream_timeout" : "upstream_unreachable",
+                timeout ? "The upstream did not answer in time." : "The upstream could not be reached.");
+            return retry(call, parsed, req, resp);
+          }
+          UpstreamClient.Exchange exchange = ar.result();
+          int status = exchange.response().statusCode();
+          if (status < 400) {
+            report(lease, Outcome.Kind.SUCCESS, status, -1, latencyNanos);
+            return Future.succeededFuture(new Answer(parsed, plan, exchange));
+          }
+          Outcome.Kind kind = classify(status);
+          long headerRetry = status == 429 || status == 503 || status == 529 ? RetryAfter.millis(exchange.response().headers(), now) : -1;
+          if (kind == Outcome.Kind.CLIENT_ERROR) {
+            report(lease, kind, status, headerRetry, latencyNanos);
+            return Future.succeededFuture(new Answer(parsed, plan, exchange));
+          }
+          return UpstreamErrors.read(exchange.response(), now).compose(error -> {
+            long retryAfter = headerRetry >= 0 ? headerRetry : error.retryAfterMs();
+            report(lease, kind, status, status == 429 ? retryAfter : -1, latencyNanos);
+            call.lastFailure = upstreamFailure(status, retryAfter, error.message(), call);
+            return retry(call, parsed, req, resp);
+          });
+        });
+  }
+
+  private Future<Answer> retry(Call call, ParsedRequest parsed, HttpServerRequest req, HttpServerResponse resp) {
+    if (call.attempts > routing.retries()) {
+      return Future.failedFuture(call.lastFailure);
+    }
+    long base = routing.retryBackoffMs() * (1L << Math.min(6, call.attempts - 1));
+    long delay = base == 0 ? 0 : base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    if (delay == 0) {
+      return attempt(call, parsed, req, resp);
+    }
+    Promise<Void> wait = Promise.promise();
+    vertx.setTimer(delay, id -> wait.complete());
+    return wait.future().compose(v -> attempt(call, parsed, req, resp));
+  }
+
+  private static GatewayError clientClosed() {
+    return new GatewayError(499, "client_closed", "client_closed", "The client went away.");
+  }
+
+  private static Outcome.Kind classify(int status) {
+    if (status == 429) return Outcome.Kind.RATE_LIMITED;
+    if (status == 401 || status == 403) return Outcome.Kind.AUTH_FAILED;
+    if (status >= 500 || status == 408) return Outcome.Kind.SERVER_ERROR;
+    return Outcome.Kind.CLIENT_ERROR;
+  }
+
+  /** What the client hears of a failed attempt, should it be the last; the upstream's message where that is safe. */
+  private static GatewayError upstreamFailure(int status, long retryAfterMs, String message, Call call) {
+    call.onlyRateLimited &= status == 429;
+    if (status == 429 && call.onlyRateLimited) {
+      return new GatewayError(429, "rate_limit_error", "upstream_rate_limited",
+          "All upstreams for this model are rate limited. Last upstream said: " + message, retryAfterMs);
+    }
+    if (status == 429) {
+      return new GatewayError(502, "upstream_error", "upstream_429", "The upstream rate limited the last attempt: " + message);
+    }
+    if (status == 401 || status == 403) {
+      return new GatewayError(502, "upstream_error", "upstream_auth_failed",
+          "The upstream rejected the gateway's credentials (" + status + ").");
+    }
+    if (status == 503 || status == 529) {
+      return new GatewayError(503, "server_error", "upstream_overloaded", "The upstream is overloaded: " + message, retryAfterMs);
+    }
+    return new GatewayError(502, "upstream_error", "upstream_" + status, "The upstream failed with " + status + ": " + message);
+  }
+
+  private static GatewayError noUpstream(PoolSnapshot pool, String model, long now) {
+    long back = pool.earliestReturn(model, now);
+    return new GatewayError(503, "server_error", "no_upstream_available",
+        "No upstream is available for '" + model + "' right now.", back > 0 ? back - now : -1);
+  }
+
+  private MultiMap headers(Lease lease, Plan plan, ParsedRequest parsed, HttpServerRequest req) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE, JSON)
+        .add(HttpHeaders.ACCEPT, parsed.stream() ? SSE : JSON);
+    if (plan.type() == UpstreamType.ANTHROPIC && front.protocol() == Protocol.ANTHROPIC_MESSAGES) {
+      for (String name : ANTHROPIC_HEADERS) {
+        String value = req.getHeader(name);
+        if (value != null) h.add(name, value);
+      }
+    }
+    plan.type().authorize(h, lease.secret());
+    return h;
+  }
+
+  private Future<Void> relay(Call call, Answer answer, RoutingContext ctx) {
+    HttpServerResponse resp = ctx.response();
+    HttpClientResponse up = answer.exchange().response();
+    resp.putHeader(ROUTE_HEADER, "channel=" + call.lease.channelName() + "; credential=" + call.lease.credentialId()
+        + "; attempts=" + call.attempts);
+    Protocol upstreamProtocol = answer.plan().type().protocol();
+    Translation translation = answer.plan().translation();
+    String type = up.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (up.statusCode() == 200 && type != null && type.startsWith("text/event-stream")) {
+      boolean jsonArray = front.jsonArrayStream(ctx);
+      boolean wantsUsage = answer.request().clientWantsUsage();
+      StreamRelay relay = new StreamRelay(vertx, call, answer.exchange(), resp, jsonArray, front.keepAlive(), keepAliveMs, metrics,
+          this::finish);
+      StreamTap tap = StreamTaps.of(upstreamProtocol, wantsUsage);
+      StreamBody body = translation == null && !jsonArray
+          ? StreamBody.passThrough(up, tap, upstreamProtocol == Protocol.OPENAI_CHAT && !wantsUsage,
+              limits.maxSseEventBytes(), front, relay::onUpstreamEvent)
+          : StreamBody.translated(up, tap, translation == null ? null : translation.stream(call.model, wantsUsage),
+              limits.maxSseEventBytes(), jsonArray, StreamTaps.of(front.protocol(), true), relay::onUpstreamEvent);
+      return relay.run(body);
+    }
+    if (translation == null) {
+      return BodyRelay.relay(call, answer.exchange(), resp, upstreamProtocol)
+          .onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
+    }
+    return BodyRelay.translate(call, answer.exchange(), resp, upstreamProtocol, translation, front::clientStatus)
+        .onSuccess(status -> finish(call, status, status < 400 ? null : "upstream_" + up.statusCode()))
+        .mapEmpty();
+  }
+
+  private void fail(Call call, HttpServerResponse resp, Throwable err) {
+    GatewayError e;
+    if (err instanceof GatewayError g) {
+      e = g;
+    } else if (resp.closed()) {
+      e = clientClosed();
+    } else {
+      log.warn("{} failed unexpectedly: {}", call.requestId, err.toString());
+      e = new GatewayError(500, "server_error", "internal_error", "The gateway failed to handle this request (" + call.requestId + ").");
+    }
+    front.sendError(resp, e);
+    finish(call, e.status(), e.code());
+  }
+
+  void finish(Call call, int status, String errorClass) {
+    if (call.finished) return;
+    call.finished = true;
+    String channel = call.lease == null ? "none" : call.lease.channelName();
+    metrics.request(call.route, snapshot.get().serves(call.model) ? call.model : "unknown", channel, status);
+    reporter.report(call, status, errorClass);
+  }
+
+  private void report(Lease lease, Outcome.Kind kind, int status, long retryAfterMs, long latencyNanos) {
+    vertx.eventBus().send(Addresses.POOL_OUTCOME,
+        new Outcome(lease.target(), lease.channelId(), kind, status, retryAfterMs, latencyNanos / 1_000_000));
+  }
+}
