@@ -41,11 +41,11 @@ done
 if [ "$JMH" = auto ]; then JMH=$([ "$QUICK" = 0 ] && echo 1 || echo 0); fi
 
 if [ "$QUICK" = 2 ]; then
-  D1=2; WARM1=1; D2=2; WARM2=1; HOLD=5; CONC1="16"; STREAMS2="20"; STREAMS4=200
+  D1=2; WARM1=1; D2=2; WARM2=1; HOLD=5; CONC1="16"; STREAMS2="20"; STREAMS4=200; CONC3=16; STREAMS3=20
 elif [ "$QUICK" = 1 ]; then
-  D1=6; WARM1=5; D2=6; WARM2=3; HOLD=8; CONC1="16 64 256"; STREAMS2="100 1000"; STREAMS4=5000
+  D1=6; WARM1=5; D2=6; WARM2=3; HOLD=8; CONC1="16 64 256"; STREAMS2="100 1000"; STREAMS4=5000; CONC3=64; STREAMS3=100
 else
-  D1=15; WARM1=10; D2=15; WARM2=5; HOLD=20; CONC1="16 64 256"; STREAMS2="100 1000"; STREAMS4=5000
+  D1=15; WARM1=10; D2=15; WARM2=5; HOLD=20; CONC1="16 64 256"; STREAMS2="100 1000"; STREAMS4=5000; CONC3=64; STREAMS3=100
 fi
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 SB_JAVA_OPTS=${SB_JAVA_OPTS:-}
@@ -215,6 +215,9 @@ channels:
   - { name: small, type: openai, baseUrls: [http://127.0.0.1:$M_SMALL/v1], keys: [$UPSTREAM_KEY], models: [mock-small] }
   - { name: stream, type: openai, baseUrls: [http://127.0.0.1:$M_STREAM/v1], keys: [$UPSTREAM_KEY], models: [mock-stream] }
   - { name: slow, type: openai, baseUrls: [http://127.0.0.1:$M_SLOW/v1], keys: [$UPSTREAM_KEY], models: [mock-slow] }
+  # scenario 3: the same two mocks spoken to in Anthropic Messages (POST <baseUrl>/messages)
+  - { name: anthropic-small, type: anthropic, baseUrls: [http://127.0.0.1:$M_SMALL/v1], keys: [$UPSTREAM_KEY], models: [bench-anthropic] }
+  - { name: anthropic-stream, type: anthropic, baseUrls: [http://127.0.0.1:$M_STREAM/v1], keys: [$UPSTREAM_KEY], models: [bench-anthropic-stream] }
 apiKeys:
   - { name: bench, key: $CLIENT_KEY }
 EOF
@@ -302,17 +305,22 @@ body_file() { # kind -> file
       small) printf '{"model":"mock-small","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}' >"$f" ;;
       stream) printf '{"model":"mock-stream","messages":[{"role":"user","content":"Write two hundred words."}],"stream":true}' >"$f" ;;
       slow) printf '{"model":"mock-slow","messages":[{"role":"user","content":"Take your time."}],"stream":true}' >"$f" ;;
+      # scenario 3: the bodies of scenarios 1 and 2, for models served by the Anthropic channels
+      translate) printf '{"model":"bench-anthropic","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}' >"$f" ;;
+      translate-stream) printf '{"model":"bench-anthropic-stream","messages":[{"role":"user","content":"Write two hundred words."}],"stream":true}' >"$f" ;;
     esac
   fi
   echo "$f"
 }
 
-run_wrk() { # subject concurrency seconds -> RESULT json on stdout
-  local threads=2
-  BENCH_BODY_FILE=$(body_file small) BENCH_HEADERS=$(headers_for "$1" small) \
+run_wrk() { # subject concurrency seconds [body kind, default small] -> RESULT json on stdout
+  # every non-stream body is answered by the 16-word mock (scenario 3's through an Anthropic channel)
+  local threads=2 kind=${4:-small}
+  local txt=$WORK/wrk-$1-$kind-$2.txt
+  BENCH_BODY_FILE=$(body_file "$kind") BENCH_HEADERS=$(headers_for "$1" small) \
     wrk -t$threads -c"$2" -d"$3"s --timeout 10s --latency -s "$BENCH/lib/post.lua" "$(url_for "$1" small)" \
-    >"$WORK/wrk-$1-$2.txt" 2>&1 || true
-  grep '^RESULT ' "$WORK/wrk-$1-$2.txt" | sed 's/^RESULT //' || echo '{"error":"wrk produced no result"}'
+    >"$txt" 2>&1 || true
+  grep '^RESULT ' "$txt" | sed 's/^RESULT //' || echo '{"error":"wrk produced no result"}'
 }
 
 stream_load() { # subject kind args... -> RESULT json on stdout
@@ -368,6 +376,48 @@ scenario2() {
   done
 }
 
+# Scenario 3: an OpenAI Chat client served by Anthropic channels (the gateway translates the
+# request to POST <baseUrl>/messages and the answer, JSON or SSE, back to Chat Completions).
+# Switchboard only: no other subject translates. (a) non-stream as scenario 1, (b) streams as
+# scenario 2, against the same two mocks, which answer in Anthropic's wire format.
+scenario3() {
+  if [ -z "${PID_switchboard:-}" ] || ! kill -0 "$PID_switchboard" 2>/dev/null; then
+    log "scenario 3: skipped: switchboard is not running"
+    record '{}' '{scenario:3, subject:"switchboard", part:"skipped", error:"switchboard not running"}'
+    return
+  fi
+  local s=switchboard json out t0 t1 first kind
+  # One request of each kind first, waited for: the gateway's first request after start-up takes
+  # seconds (one-time initialisation), longer than the --smoke warm-up when scenario 3 runs alone.
+  first={}
+  for kind in translate translate-stream; do
+    out=$(curl -s -o /dev/null --max-time 60 -w '%{http_code} %{time_total}' -H "$(headers_for "$s" small)" \
+      -H 'content-type: application/json' --data-binary @"$(body_file "$kind")" "$(url_for "$s" small)" || true)
+    first=$(jq -c --arg k "$kind" --arg w "$out" '. + {($k): (try {status: ($w | split(" ")[0] | tonumber),
+      ms: ($w | split(" ")[1] | tonumber * 1000 | round)} catch {error: $w})}' <<<"$first" || echo "$first")
+  done
+  log "scenario 3: first translated requests (status, ms): $first"
+  log "scenario 3a: $s translated non-stream, warm-up ${WARM1}s at concurrency $CONC3"
+  run_wrk "$s" "$CONC3" "$WARM1" translate >/dev/null
+  reset_peak "$s"
+  t0=$(cpu_ticks "$s")
+  json=$(run_wrk "$s" "$CONC3" "$D1" translate)
+  t1=$(cpu_ticks "$s")
+  record "$json" ". + {scenario:3, part:\"json\", subject:\"$s\", first_requests:$first, concurrency:$CONC3, cpu_s:($((t1 - t0))/$CLK_TCK), peak_rss_kb:$(mem_kb "$s" VmHWM)}"
+  log "scenario 3a: $s c=$CONC3 $(jq -c '{rps,p50_us,p99_us,p999_us,non2xx,err_read,err_connect,err_timeout}' <<<"$json")"
+
+  log "scenario 3b: $s translated, $STREAMS3 streams (${WARM2}s warm-up, ${D2}s measured)"
+  reset_peak "$s"
+  t0=$(cpu_ticks "$s")
+  out=$(stream_load "$s" translate-stream --streams "$STREAMS3" --duration-s "$D2" --warmup-s "$WARM2" --label "$s-translate" \
+    2>"$WORK/stream-$s-translate-$STREAMS3.err" || true)
+  t1=$(cpu_ticks "$s")
+  json=$(grep '^RESULT ' <<<"$out" | sed 's/^RESULT //' || true)
+  [ -n "$json" ] || json='{"error":"stream load produced no result"}'
+  record "$json" ". + {scenario:3, part:\"stream\", subject:\"$s\", concurrency:$STREAMS3, cpu_s_incl_warmup:($((t1 - t0))/$CLK_TCK), peak_rss_kb:$(mem_kb "$s" VmHWM)}"
+  log "scenario 3b: $s n=$STREAMS3 $(jq -c '{ok,failed,events_per_s,ttfb_p50:.ttfb_ms.p50,ttfb_p99:.ttfb_ms.p99,first_error}' <<<"$json")"
+}
+
 scenario4() {
   local s pid out t0 t1 ta tb rss_hold
   for s in "${ACTIVE[@]}"; do
@@ -406,7 +456,7 @@ for sc in $SCENARIOS; do
   case $sc in
     1) scenario1 ;;
     2) scenario2 ;;
-    3) log "scenario 3: skipped: translation not implemented yet" ;;
+    3) scenario3 ;;
     4) scenario4 ;;
   esac
 done
@@ -414,7 +464,8 @@ done
 # ---------------------------------------------------------------- gateway health after the load
 if [ -n "${PID_switchboard:-}" ]; then
   if kill -0 "$PID_switchboard" 2>/dev/null; then SB_ALIVE=yes; else SB_ALIVE=no; fi
-  grep -E ' (WARN|ERROR) ' "$WORK/switchboard.log" | sed -E 's/^[^ ]+ [^ ]+ //' | cut -c1-200 \
+  # lines look like "2026-12-01T22:14:38.666Z [WARN] ProxyHandler - req_<id> ..."; ids blanked to group them
+  grep -E '^[^ ]+ \[?(WARN|ERROR)\]? ' "$WORK/switchboard.log" | sed -E 's/^[^ ]+ //; s/req_[0-9a-f]+/req_*/g' | cut -c1-200 \
     | sort | uniq -c | sort -rn | head -15 >"$WORK/switchboard-warnings.txt" || true
 else
   SB_ALIVE=n/a
@@ -453,7 +504,7 @@ cat >"$WORK/meta.json" <<EOF
   "portkey": "${PORTKEY_VERSION:-not installed}",
   "sb_java_opts": "${SB_JAVA_OPTS:-(JVM defaults)}",
   "open_files": "$(ulimit -n)",
-  "durations": "scenario 1: ${WARM1}s warm-up + ${D1}s per concurrency; scenario 2: ${WARM2}s warm-up + ${D2}s; scenario 4: hold ${HOLD}s",
+  "durations": "scenario 1: ${WARM1}s warm-up + ${D1}s per concurrency; scenario 2: ${WARM2}s warm-up + ${D2}s; scenario 3: as 1 at c=$CONC3 and as 2 at $STREAMS3 streams; scenario 4: hold ${HOLD}s",
   "switchboard_alive_after": "$SB_ALIVE",
   "skipped": $(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}" | jq -R . | jq -sc 'map(select(length > 0))'),
   "scenarios": "$SCENARIOS"

@@ -102,6 +102,99 @@ def scenario2(rows, out):
     out.append("")
 
 
+def part3(rows, part):
+    return next((r for r in rows if r.get("scenario") == 3 and r.get("part") == part), None)
+
+
+def scenario3(rows, out):
+    out.append("## Scenario 3: translation, OpenAI client → Anthropic upstream (Switchboard only)\n")
+    out.append("The client speaks Chat Completions; the model is served by a channel of `type: anthropic` "
+               "whose base URL is the mock's `/v1`, so the gateway calls `POST /v1/messages` and translates "
+               "the answer back (JSON, or SSE event by event). Same mocks, bodies and clients as scenarios 1 "
+               "and 2 (the mock's Anthropic answers carry the same text, split into the same pieces, at the "
+               "same delay per event). No other subject translates, so the comparison is with Switchboard's own "
+               "pass-through (same concurrency, scenario 1 or 2 of this run) and with nginx.\n")
+    skipped = part3(rows, "skipped")
+    if skipped:
+        out.append(f"Not measured: {skipped.get('error')}.\n")
+        return
+    a = part3(rows, "json")
+    first = (a or {}).get("first_requests") or {}
+    if first:
+        parts = [f"{k}: " + (f"HTTP {v['status']} in {v['ms']:,} ms" if "ms" in v else f"failed ({v.get('error')!r})")
+                 for k, v in first.items()]
+        out.append("Before the warm-up, one request of each kind, waited for (the first translated requests "
+                   "of this gateway process; seconds when nothing ran before them): " + "; ".join(parts) + ".\n")
+    if a is not None:
+        c = a["concurrency"]
+        out.append(f"(a) non-stream, wrk at concurrency {c}:\n")
+        out.append("| path | conc. | RPS | p50 ms | p99 ms | p99.9 ms | RPS vs pass-through | added p50 ms vs pass-through | "
+                   "CPU s / 1k req | peak RSS MB | errors |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        if "rps" not in a:
+            out.append(f"| translated | {c} | error: {a.get('error')} |||||||||")
+        else:
+            p = find(rows, 1, "switchboard", c)
+            p = p if p and "rps" in p else None
+            for label, r in (("pass-through (scenario 1)", p), ("translated → Anthropic", a)):
+                if r is None:
+                    continue
+                ratio = r["rps"] / p["rps"] if p and r is a and p["rps"] else None
+                added = ms(r["p50_us"] - p["p50_us"]) if p and r is a else None
+                cpu_k = r["cpu_s"] / r["requests"] * 1000 if r["requests"] else None
+                out.append(f"| {label} | {c} | {num(r['rps'])} | {num(ms(r['p50_us']), '{:.2f}')} | "
+                           f"{num(ms(r['p99_us']), '{:.2f}')} | {num(ms(r['p999_us']), '{:.2f}')} | "
+                           f"{num(ratio, '{:.2f}')} | {num(added, '{:.3f}')} | {num(cpu_k, '{:.3f}')} | "
+                           f"{num(mb(r.get('peak_rss_kb')), '{:.0f}')} | {errors(r):,} |")
+        out.append("")
+    b = part3(rows, "stream")
+    if b is not None:
+        n = b["concurrency"]
+        out.append(f"(b) streaming, {n} concurrent 200-token streams at 2 ms per event (JVM stream client; "
+                   "TTFT = request sent to first body bytes; failed = non-200, error, or no `[DONE]`):\n")
+        out.append("| path | streams | streams/s | events/s | events/s vs pass-through | TTFT p50 ms | TTFT p99 ms | "
+                   "TTFT p50 vs pass-through ms | stream p50 ms | failed | CPU s (incl. warm-up) | peak RSS MB |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        if "events_per_s" not in b:
+            out.append(f"| translated | {n} | error: {b.get('error')} ||||||||||")
+        else:
+            p = find(rows, 2, "switchboard", n)
+            p = p if p and "events_per_s" in p else None
+            for label, r in (("pass-through (scenario 2)", p), ("translated → Anthropic", b)):
+                if r is None:
+                    continue
+                t = r.get("ttfb_ms") or {}
+                pt = (p or {}).get("ttfb_ms") or {}
+                other = r is b and p is not None
+                ratio = r["events_per_s"] / p["events_per_s"] if other and p["events_per_s"] else None
+                over = t["p50"] - pt["p50"] if other and t and pt else None
+                failed = r["failed"] + (1 if r.get("unfinished") else 0)
+                note = f" ({r['first_error'][:80]})" if r.get("first_error") else ""
+                out.append(f"| {label} | {n} | {num(r['streams_per_s'], '{:,.1f}')} | {num(r['events_per_s'])} | "
+                           f"{num(ratio, '{:.3f}')} | {num(t.get('p50'), '{:.2f}')} | {num(t.get('p99'), '{:.2f}')} | "
+                           f"{num(over, '{:.3f}')} | {num((r.get('total_ms') or {}).get('p50'), '{:.0f}')} | "
+                           f"{failed}{note} | {num(r.get('cpu_s_incl_warmup'), '{:.2f}')} | "
+                           f"{num(mb(r.get('peak_rss_kb')), '{:.0f}')} |")
+        out.append("")
+
+
+def translation_target(rows, out):
+    a = part3(rows, "json")
+    if a is None or "rps" not in a:
+        why = "not measured" if a is None else f"error: {a.get('error')}"
+        out.append(f"| translation throughput ≥ 0.6× nginx's pass-through | {why} | — |")
+        return
+    c = a["concurrency"]
+    ng = find(rows, 1, "nginx", c)
+    if ng is None or "rps" not in ng:
+        out.append(f"| translation throughput (c={c}) ≥ 0.6× nginx's pass-through | n/a: no scenario 1 nginx figure "
+                   f"at c={c} in this run ({a['rps']:,.0f} RPS translated) | — |")
+        return
+    ratio = a["rps"] / ng["rps"]
+    out.append(f"| translation throughput (c={c}) ≥ 0.6× nginx's pass-through | {ratio:.2f}× "
+               f"({a['rps']:,.0f} vs {ng['rps']:,.0f} RPS) | {verdict(ratio >= 0.6)} |")
+
+
 def scenario4(rows, out):
     out.append("## Scenario 4: 5,000 concurrent slow streams held open (one event per second)\n")
     out.append("| subject | streams | opened | open time s | failed opening | cut while held | "
@@ -160,7 +253,7 @@ def targets(rows, out):
         out.append(f"| {c} streams: events/s equal to direct (≥ 0.98×) | {ratio:.3f}× ({s2['events_per_s']:,.0f} vs {d2['events_per_s']:,.0f}) | {verdict(ratio >= 0.98)} |")
         failed = s2["failed"] + (1 if s2.get("unfinished") else 0)
         out.append(f"| {c} streams: zero failed streams | {failed} failed of {s2['ok'] + s2['failed']:,} | {verdict(failed == 0)} |")
-    out.append("| translation throughput ≥ 0.6× nginx | skipped: translation not implemented yet | — |")
+    translation_target(rows, out)
     s4 = find(rows, 4, "switchboard", next((x["concurrency"] for x in rows if x.get("scenario") == 4), None))
     if s4 and "opened" in s4:
         peak = s4["peak_rss_kb"] / 1024
@@ -214,20 +307,21 @@ def main():
         out.append(f"| {label} | {m.get(k, '')} |")
     out.append("")
     out.append("Subjects: **direct** (load client → mock), **nginx** (`proxy_buffering off`, HTTP/1.1 keep-alive "
-               "upstream), **switchboard** (one OpenAI channel per mock, SQLite, one client key), "
+               "upstream), **switchboard** (one OpenAI channel per mock, plus two Anthropic channels on the 16-word "
+               "and streaming mocks for scenario 3; SQLite, one client key), "
                "**portkey** (`x-portkey-provider: openai`, `x-portkey-custom-host` → mock). The mock upstream is "
                "`dev.switchboard.testing.MockUpstream` (Vert.x): 16-word answers for scenario 1, 200 words at "
                "2 ms per event for scenario 2, one event per second for scenario 4.\n")
     for s in m.get("skipped", []):
         out.append(f"- skipped subject: {s}")
-    out.append("- scenario 3 (OpenAI client → Anthropic upstream): skipped: translation not implemented yet\n")
+    out.append("")
     targets(rows, out)
     if any(r.get("scenario") == 1 for r in rows):
         scenario1(rows, out)
     if any(r.get("scenario") == 2 for r in rows):
         scenario2(rows, out)
-    out.append("## Scenario 3: translation, OpenAI client → Anthropic upstream\n")
-    out.append("Skipped: translation not implemented yet (the gateway has no Anthropic channel type).\n")
+    if any(r.get("scenario") == 3 for r in rows):
+        scenario3(rows, out)
     if any(r.get("scenario") == 4 for r in rows):
         scenario4(rows, out)
     out.append("## Gateway health\n")
