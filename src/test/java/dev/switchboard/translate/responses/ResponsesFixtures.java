@@ -38,6 +38,10 @@ final class ResponsesFixtures {
         () -> "minted");
   }
 
+  static ChatToResponses chatToResponses() {
+    return new ChatToResponses(Clock.fixed(Instant.ofEpochSecond(CREATED), ZoneOffset.UTC), () -> "minted");
+  }
+
   static List<Path> files(String direction, String dir, String suffix) {
     try {
       Path root = Paths.get(ResponsesFixtures.class.getResource("/fixtures/" + direction + "/" + dir).toURI());
