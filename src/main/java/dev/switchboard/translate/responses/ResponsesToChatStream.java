@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +29,7 @@ final class ResponsesToChatStream implements StreamTranslator {
   /** One Chat tool call as it is assembled; {@code index} is its output index once added. */
   private static final class Tool {
     String callId;
+    String itemId;
     String name;
     final StringBuilder args = new StringBuilder();
     int sent; // how much of args went out as deltas
@@ -39,6 +42,7 @@ final class ResponsesToChatStream implements StreamTranslator {
   private final ResponsesEvents events = new ResponsesEvents();
   private final List<JsonObject> output = new ArrayList<>(); // done items by output index, null while open
   private final TreeMap<Integer, Tool> tools = new TreeMap<>();
+  private final Set<String> itemIds = new HashSet<>();
   private ResponsesToChatMessage message;
   private String base;
   private JsonObject response;
@@ -194,13 +198,15 @@ final class ResponsesToChatStream implements StreamTranslator {
     closeMessage(out);
     if (tool.callId == null) tool.callId = "call_" + base + "_" + output.size();
     if (tool.name == null) tool.name = "";
-    tool.index = add(ResponsesObjects.functionCall("fc_" + tool.callId, tool.callId, tool.name, "", "in_progress"), out);
+    // item ids must be unique even when an upstream repeats a call id
+    tool.itemId = itemIds.add("fc_" + tool.callId) ? "fc_" + tool.callId : "fc_" + tool.callId + "_" + output.size();
+    tool.index = add(ResponsesObjects.functionCall(tool.itemId, tool.callId, tool.name, "", "in_progress"), out);
     flushArgs(tool, out);
   }
 
   private void flushArgs(Tool tool, List<Buffer> out) {
     if (tool.sent == tool.args.length()) return;
-    out.add(events.event("response.function_call_arguments.delta", ResponsesEvents.at("fc_" + tool.callId, tool.index)
+    out.add(events.event("response.function_call_arguments.delta", ResponsesEvents.at(tool.itemId, tool.index)
         .put("delta", tool.args.substring(tool.sent))));
     tool.sent = tool.args.length();
   }
@@ -216,7 +222,7 @@ final class ResponsesToChatStream implements StreamTranslator {
         startTool(tool, out);
       }
       String args = tool.args.toString();
-      String itemId = "fc_" + tool.callId;
+      String itemId = tool.itemId;
       out.add(events.event("response.function_call_arguments.done", ResponsesEvents.at(itemId, tool.index)
           .put("name", tool.name).put("arguments", args)));
       done(tool.index, ResponsesObjects.functionCall(itemId, tool.callId, tool.name, args, "completed"), out);

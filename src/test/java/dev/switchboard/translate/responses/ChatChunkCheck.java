@@ -86,7 +86,8 @@ final class ChatChunkCheck {
     }
     if (choice.getValue("finish_reason") instanceof String f) {
       finishReason = f;
-      check(tools == 0 || f.equals("tool_calls") || f.equals("length"), "tool calls sent but finish_reason " + f);
+      // a cut-off answer may end mid-call: length or content_filter then say why, anything else must be tool_calls
+      check(tools == 0 || f.equals("tool_calls") || f.equals("length") || f.equals("content_filter"), "tool calls sent but finish_reason " + f);
     }
   }
 
