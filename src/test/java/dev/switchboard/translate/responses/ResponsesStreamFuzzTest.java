@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResponsesStreamFuzzTest {
 
-  private static final int ITERATIONS = 2000;
+  private static final int ITERATIONS = 1200;
 
   @Test
   void randomChatChunksAlwaysEndTheResponsesStreamExactlyOnce() {
