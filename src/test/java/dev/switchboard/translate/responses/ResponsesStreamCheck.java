@@ -20,7 +20,8 @@ import java.util.Set;
  * {@code response.created}, a sequence number that does not increase, sparse or unknown
  * {@code output_index}/{@code content_index}, events for finished items, anything after the
  * terminal event, a terminal response whose output differs from the items streamed (P4). Every
- * event is also parsed and validated by openai-java and fed to its {@link ResponseAccumulator}.
+ * event is also parsed and validated by openai-java and fed to its {@link ResponseAccumulator},
+ * whose snapshot (the output it assembles from the deltas) must equal the terminal output.
  */
 final class ResponsesStreamCheck {
 
@@ -29,7 +30,8 @@ final class ResponsesStreamCheck {
   final List<JsonObject> events = new ArrayList<>();
   JsonObject terminal;
   Response sdkResponse;
-  private final ResponseAccumulator accumulator = ResponseAccumulator.create();
+  private final ResponseAccumulator accumulator = ResponseAccumulator.createWithSnapshots();
+  private String snapshotOutput; // the output openai-java assembled from the events before the current one
   private final List<JsonObject> added = new ArrayList<>();
   private final List<JsonObject> doneItems = new ArrayList<>();
   private final List<Integer> parts = new ArrayList<>();
@@ -102,6 +104,8 @@ final class ResponsesStreamCheck {
         check(new JsonArray(new ArrayList<>(doneItems)).equals(terminal.getJsonArray("output")),
             name + " output differs from the items streamed: " + terminal.getJsonArray("output"));
         check(name.equals("response.completed") == "completed".equals(terminal.getValue("status")), "status does not match " + name);
+        check(snapshotOutput != null && new JsonArray(snapshotOutput).equals(terminal.getJsonArray("output")),
+            "openai-java assembled " + snapshotOutput + " from the events, the terminal event says " + terminal.getJsonArray("output"));
       }
       case "response.failed" -> {
         terminal = data.getJsonObject("response");
@@ -128,6 +132,7 @@ final class ResponsesStreamCheck {
     try {
       ResponseStreamEvent event = SDK.readValue(json, ResponseStreamEvent.class);
       event.validate();
+      if (accumulator.snapshot().isPresent()) snapshotOutput = SDK.writeValueAsString(accumulator.snapshot().get()._output());
       accumulator.accumulate(event);
     } catch (Exception e) {
       throw new AssertionError("openai-java rejects " + json + ": " + e, e);
