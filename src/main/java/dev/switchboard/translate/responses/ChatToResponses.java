@@ -16,15 +16,30 @@ import java.util.function.Supplier;
  */
 public final class ChatToResponses implements Translation {
 
+  /**
+   * Upstream dialect knobs.
+   *
+   * @param reasoningSummary {@code reasoning.summary} to ask for with a {@code reasoning_effort}
+   *     ({@code auto}, {@code concise}, {@code detailed}), so that the upstream's reasoning reaches the
+   *     client as {@code reasoning_content}; null asks for none (OpenAI refuses summaries to
+   *     organisations it has not verified)
+   */
+  public record Options(String reasoningSummary) {
+
+    public static final Options DEFAULT = new Options(null);
+  }
+
+  private final Options options;
   private final Clock clock;
   private final Supplier<String> ids;
 
   public ChatToResponses() {
-    this(Clock.systemUTC(), () -> UUID.randomUUID().toString().replace("-", ""));
+    this(Options.DEFAULT, Clock.systemUTC(), () -> UUID.randomUUID().toString().replace("-", ""));
   }
 
   /** {@code ids} mints the id of an answer whose upstream response has none. */
-  public ChatToResponses(Clock clock, Supplier<String> ids) {
+  public ChatToResponses(Options options, Clock clock, Supplier<String> ids) {
+    this.options = options;
     this.clock = clock;
     this.ids = ids;
   }
@@ -41,7 +56,7 @@ public final class ChatToResponses implements Translation {
 
   @Override
   public JsonObject request(JsonObject clientRequest, String upstreamModel) {
-    return ChatToResponsesRequest.map(clientRequest, upstreamModel);
+    return ChatToResponsesRequest.map(clientRequest, upstreamModel, options.reasoningSummary());
   }
 
   @Override

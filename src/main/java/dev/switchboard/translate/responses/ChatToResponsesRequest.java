@@ -16,7 +16,7 @@ final class ChatToResponsesRequest {
 
   private ChatToResponsesRequest() {}
 
-  static JsonObject map(JsonObject in, String model) {
+  static JsonObject map(JsonObject in, String model, String reasoningSummary) {
     if (in.getValue("n") instanceof Number n && n.intValue() > 1) {
       throw new TranslationException("'n' greater than 1 is not supported for this model");
     }
@@ -34,7 +34,11 @@ final class ChatToResponsesRequest {
     JsonObject text = text(in.getValue("response_format"));
     if (in.getValue("verbosity") instanceof String v) text = (text == null ? new JsonObject() : text).put("verbosity", v);
     if (text != null) out.put("text", text);
-    if (in.getValue("reasoning_effort") instanceof String effort) out.put("reasoning", new JsonObject().put("effort", effort));
+    if (in.getValue("reasoning_effort") instanceof String effort) {
+      JsonObject reasoning = new JsonObject().put("effort", effort);
+      if (reasoningSummary != null && !"none".equals(effort)) reasoning.put("summary", reasoningSummary);
+      out.put("reasoning", reasoning);
+    }
     if (in.getValue("metadata") instanceof JsonObject metadata && !metadata.isEmpty()) out.put("metadata", metadata.copy());
     for (String key : PASSED_THROUGH) {
       if (in.getValue(key) instanceof String s && !s.isEmpty()) out.put(key, s);

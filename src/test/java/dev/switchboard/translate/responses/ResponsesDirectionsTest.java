@@ -47,6 +47,15 @@ class ResponsesDirectionsTest {
   }
 
   @Test
+  void reasoningSummariesAreAskedForOnlyWhenConfigured() {
+    JsonObject chat = new JsonObject("{\"reasoning_effort\":\"high\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+    assertEquals(new JsonObject().put("effort", "high"), ResponsesFixtures.chatToResponses().request(chat, "m").getJsonObject("reasoning"));
+    ChatToResponses summaries = new ChatToResponses(new ChatToResponses.Options("auto"), Clock.systemUTC(), () -> "x");
+    assertEquals(new JsonObject().put("effort", "high").put("summary", "auto"), summaries.request(chat, "m").getJsonObject("reasoning"));
+    assertFalse(summaries.request(chat.copy().put("reasoning_effort", "none"), "m").getJsonObject("reasoning").containsKey("summary"));
+  }
+
+  @Test
   void idsComeFromTheUpstreamSoTheSameAnswerMapsTheSameWay() {
     JsonObject completion = new JsonObject("{\"id\":\"chatcmpl-XYZ\",\"choices\":[{\"index\":0,\"message\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
     ResponsesToChat a = new ResponsesToChat(ResponsesToChat.Options.DEFAULT, Clock.systemUTC(), () -> "one");

@@ -39,7 +39,7 @@ final class ResponsesFixtures {
   }
 
   static ChatToResponses chatToResponses() {
-    return new ChatToResponses(Clock.fixed(Instant.ofEpochSecond(CREATED), ZoneOffset.UTC), () -> "minted");
+    return new ChatToResponses(ChatToResponses.Options.DEFAULT, Clock.fixed(Instant.ofEpochSecond(CREATED), ZoneOffset.UTC), () -> "minted");
   }
 
   static List<Path> files(String direction, String dir, String suffix) {
