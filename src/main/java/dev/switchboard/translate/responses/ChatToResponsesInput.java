@@ -3,6 +3,8 @@ package dev.switchboard.translate.responses;
 import dev.switchboard.translate.TranslationException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Chat {@code messages} as Responses {@code instructions} and {@code input} items. The system and
@@ -120,9 +122,9 @@ final class ChatToResponsesInput {
     return text.toString();
   }
 
-  private static java.util.List<JsonObject> parts(Object content, String where) {
+  private static List<JsonObject> parts(Object content, String where) {
     if (!(content instanceof JsonArray list)) throw new TranslationException("'" + where + ".content' must be a string or an array");
-    java.util.List<JsonObject> parts = new java.util.ArrayList<>();
+    List<JsonObject> parts = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       if (!(list.getValue(i) instanceof JsonObject p)) throw new TranslationException("'" + where + ".content[" + i + "]' must be an object");
       parts.add(p);

@@ -64,7 +64,7 @@ final class ResponsesToChatInput {
   private void message(JsonObject item, String where) {
     Object role = item.getValue("role");
     if ("user".equals(role) || "system".equals(role) || "developer".equals(role)) {
-      Object content = "user".equals(role) ? ResponsesToChatContent.user(item.getValue("content"), where) 
+      Object content = "user".equals(role) ? ResponsesToChatContent.user(item.getValue("content"), where)
           : ResponsesToChatContent.text(item.getValue("content"), where);
       if (content == null) return;
       JsonObject m = new JsonObject().put("role", role).put("content", content);

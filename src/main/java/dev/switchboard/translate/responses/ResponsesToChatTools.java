@@ -3,6 +3,7 @@ package dev.switchboard.translate.responses;
 import dev.switchboard.translate.TranslationException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ final class ResponsesToChatTools {
       tools.put(name, new JsonObject().put("type", "function").put("function", function));
     }
     if (tools.isEmpty()) return; // tool_choice and parallel_tool_calls mean nothing without tools
-    out.put("tools", new JsonArray(new java.util.ArrayList<>(tools.values())));
+    out.put("tools", new JsonArray(new ArrayList<>(tools.values())));
     Object choice = choice(in.getValue("tool_choice"), tools);
     if (choice != null) out.put("tool_choice", choice);
     if (in.getValue("parallel_tool_calls") instanceof Boolean parallel) out.put("parallel_tool_calls", parallel);
