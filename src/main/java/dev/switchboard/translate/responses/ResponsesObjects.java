@@ -84,6 +84,17 @@ final class ResponsesObjects {
         .put("call_id", callId).put("name", name).put("arguments", arguments);
   }
 
+  /** A function_call item for a call the client declared in a namespace or as a custom tool, or a plain one. */
+  static JsonObject call(String id, String callId, String chatName, String arguments, String status, ResponsesToolNames.Declared d) {
+    if (d == null) return functionCall(id, callId, chatName, arguments, status);
+    if (d.custom()) {
+      JsonObject item = new JsonObject().put("id", id).put("type", "custom_tool_call").put("status", status)
+          .put("call_id", callId).put("name", d.name()).put("input", arguments);
+      return d.namespace() == null ? item : item.put("namespace", d.namespace());
+    }
+    return functionCall(id, callId, d.name(), arguments, status).put("namespace", d.namespace());
+  }
+
   /**
    * Responses usage from a Chat usage object: both count cached input inside the input and
    * reasoning inside the output, so the numbers carry over unchanged ({@code cross-protocol.md} §9).

@@ -58,14 +58,30 @@ public final class ResponsesToChat implements Translation {
     return ResponsesToChatRequest.map(clientRequest, upstreamModel, options);
   }
 
+  /** An answer without its request: calls to custom or namespaced tools come back as plain function calls. */
   @Override
   public JsonObject response(JsonObject upstreamResponse, String clientModel) {
-    return ResponsesToChatAnswer.map(upstreamResponse, clientModel, clock.instant().getEpochSecond(), ids.get());
+    return response(upstreamResponse, clientModel, null);
   }
 
+  /**
+   * The answer to {@code clientRequest}: calls to its custom tools come back as custom_tool_call
+   * items and calls to the functions of its namespace tools with their namespace, as declared.
+   */
+  public JsonObject response(JsonObject upstreamResponse, String clientModel, JsonObject clientRequest) {
+    return ResponsesToChatAnswer.map(upstreamResponse, clientModel, clock.instant().getEpochSecond(), ids.get(),
+        ResponsesToolNames.of(clientRequest));
+  }
+
+  /** A stream without its request: calls to custom or namespaced tools come back as plain function calls. */
   @Override
   public StreamTranslator stream(String clientModel) {
-    return new ResponsesToChatStream(clientModel, clock.instant().getEpochSecond(), ids.get());
+    return stream(clientModel, (JsonObject) null);
+  }
+
+  /** The stream answering {@code clientRequest}; see {@link #response(JsonObject, String, JsonObject)}. */
+  public StreamTranslator stream(String clientModel, JsonObject clientRequest) {
+    return new ResponsesToChatStream(clientModel, clock.instant().getEpochSecond(), ids.get(), ResponsesToolNames.of(clientRequest));
   }
 
   @Override

@@ -12,7 +12,7 @@ final class ResponsesToChatAnswer {
 
   private ResponsesToChatAnswer() {}
 
-  static JsonObject map(JsonObject in, String clientModel, long now, String minted) {
+  static JsonObject map(JsonObject in, String clientModel, long now, String minted, ResponsesToolNames names) {
     if (in.getValue("error") != null) {
       throw new TranslationException("The upstream answered with an error: "
           + OpenAiErrors.envelope(502, in).getJsonObject("error").getString("message"));
@@ -39,7 +39,10 @@ final class ResponsesToChatAnswer {
         String args = f.getValue("arguments") instanceof String a ? a : "";
         if (name.isEmpty() && args.isEmpty()) continue; // noise, not a call
         String callId = call.getValue("id") instanceof String id && !id.isEmpty() ? id : "call_" + base + "_" + output.size();
-        output.add(ResponsesObjects.functionCall("fc_" + callId, callId, name, args, "completed"));
+        ResponsesToolNames.Declared d = names.declared(name);
+        boolean custom = d != null && d.custom();
+        output.add(ResponsesObjects.call((custom ? "ctc_" : "fc_") + callId, callId, name,
+            custom ? ResponsesToolNames.customInput(args) : args, "completed", d));
       }
     }
     JsonObject usage = in.getValue("usage") instanceof JsonObject u ? ResponsesObjects.usage(u) : null;

@@ -49,8 +49,8 @@ final class ResponsesToChatInput {
     Object type = item.getValue("type", "message");
     switch (type instanceof String t ? t : "") {
       case "message" -> message(item, where);
-      case "function_call" -> call(item.getValue("call_id"), item.getValue("name"), item.getValue("arguments"), where);
-      case "custom_tool_call" -> call(item.getValue("call_id"), item.getValue("name"),
+      case "function_call" -> call(item.getValue("call_id"), name(item), item.getValue("arguments"), where);
+      case "custom_tool_call" -> call(item.getValue("call_id"), name(item),
           new JsonObject().put("input", item.getValue("input") instanceof String s ? s : "").encode(), where);
       case "function_call_output", "custom_tool_call_output" -> output(item, where);
       case "reasoning" -> reasoning(item);
@@ -93,6 +93,12 @@ final class ResponsesToChatInput {
     calls.add(new JsonObject().put("id", id).put("type", "function")
         .put("function", new JsonObject().put("name", n).put("arguments", arguments == null ? "{}" : arguments)));
     unanswered.add(id);
+  }
+
+  /** The Chat function name a call was offered under: a namespaced call carries its namespace. */
+  private static Object name(JsonObject item) {
+    if (!(item.getValue("name") instanceof String name)) return item.getValue("name");
+    return ResponsesToolNames.chatName(item.getValue("namespace") instanceof String ns ? ns : null, name);
   }
 
   private void output(JsonObject item, String where) {

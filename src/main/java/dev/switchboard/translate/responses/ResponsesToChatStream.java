@@ -31,11 +31,13 @@ final class ResponsesToChatStream implements StreamTranslator {
     String callId;
     String itemId;
     String name;
+    ResponsesToolNames.Declared declared; // set when the client declared it as custom or namespaced
     final StringBuilder args = new StringBuilder();
     int sent; // how much of args went out as deltas
     int index = -1;
   }
 
+  private final ResponsesToolNames names;
   private final String model;
   private final long createdAt;
   private final String mintedId;
@@ -56,7 +58,8 @@ final class ResponsesToChatStream implements StreamTranslator {
   private Object finishReason;
   private JsonObject chatUsage;
 
-  ResponsesToChatStream(String model, long createdAt, String mintedId) {
+  ResponsesToChatStream(String model, long createdAt, String mintedId, ResponsesToolNames names) {
+    this.names = names;
     this.model = model;
     this.createdAt = createdAt;
     this.mintedId = mintedId;
@@ -198,14 +201,17 @@ final class ResponsesToChatStream implements StreamTranslator {
     closeMessage(out);
     if (tool.callId == null) tool.callId = "call_" + base + "_" + output.size();
     if (tool.name == null) tool.name = "";
+    tool.declared = names.declared(tool.name);
+    String prefix = custom(tool) ? "ctc_" : "fc_";
     // item ids must be unique even when an upstream repeats a call id
-    tool.itemId = itemIds.add("fc_" + tool.callId) ? "fc_" + tool.callId : "fc_" + tool.callId + "_" + output.size();
-    tool.index = add(ResponsesObjects.functionCall(tool.itemId, tool.callId, tool.name, "", "in_progress"), out);
+    tool.itemId = itemIds.add(prefix + tool.callId) ? prefix + tool.callId : prefix + tool.callId + "_" + output.size();
+    tool.index = add(ResponsesObjects.call(tool.itemId, tool.callId, tool.name, "", "in_progress", tool.declared), out);
     flushArgs(tool, out);
   }
 
   private void flushArgs(Tool tool, List<Buffer> out) {
-    if (tool.sent == tool.args.length()) return;
+    // a custom tool's input is inside the JSON arguments: it goes out whole at the end
+    if (tool.sent == tool.args.length() || custom(tool)) return;
     out.add(events.event("response.function_call_arguments.delta", ResponsesEvents.at(tool.itemId, tool.index)
         .put("delta", tool.args.substring(tool.sent))));
     tool.sent = tool.args.length();
@@ -221,12 +227,25 @@ final class ResponsesToChatStream implements StreamTranslator {
         if (tool.name == null && tool.args.length() == 0) continue; // an empty id-less fragment is noise, not a call
         startTool(tool, out);
       }
-      String args = tool.args.toString();
-      String itemId = tool.itemId;
-      out.add(events.event("response.function_call_arguments.done", ResponsesEvents.at(itemId, tool.index)
-          .put("name", tool.name).put("arguments", args)));
-      done(tool.index, ResponsesObjects.functionCall(itemId, tool.callId, tool.name, args, "completed"), out);
+      String args = custom(tool) ? customInput(tool, out) : tool.args.toString();
+      if (!custom(tool)) {
+        out.add(events.event("response.function_call_arguments.done", ResponsesEvents.at(tool.itemId, tool.index)
+            .put("name", tool.declared == null ? tool.name : tool.declared.name()).put("arguments", args)));
+      }
+      done(tool.index, ResponsesObjects.call(tool.itemId, tool.callId, tool.name, args, "completed", tool.declared), out);
     }
+  }
+
+  private static boolean custom(Tool tool) {
+    return tool.declared != null && tool.declared.custom();
+  }
+
+  private String customInput(Tool tool, List<Buffer> out) {
+    String input = ResponsesToolNames.customInput(tool.args.toString());
+    JsonObject at = ResponsesEvents.at(tool.itemId, tool.index);
+    if (!input.isEmpty()) out.add(events.event("response.custom_tool_call_input.delta", at.copy().put("delta", input)));
+    out.add(events.event("response.custom_tool_call_input.done", at.put("input", input)));
+    return input;
   }
 
   private void complete(List<Buffer> out) {

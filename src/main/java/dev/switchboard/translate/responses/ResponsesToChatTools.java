@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * Responses {@code tools}, {@code tool_choice} and {@code parallel_tool_calls} in Chat's shapes
- * ({@code cross-protocol.md} §5). Function tools are flat in Responses and nested in Chat.
- * Hosted tools (web_search, file_search, mcp, namespace, custom, ...) have no Chat form and are
- * dropped, as {@code agents.md} asks: Codex CLI always sends some, and a 400 would stop every run.
+ * ({@code cross-protocol.md} §5). Function tools are flat in Responses and nested in Chat; custom
+ * tools and the tools inside a namespace become functions too ({@link ResponsesToolNames}).
+ * Hosted tools (web_search, file_search, mcp, ...) have no Chat form and are dropped, as
+ * {@code agents.md} asks: Codex CLI always sends some, and a 400 would stop every run.
  */
 final class ResponsesToChatTools {
 
@@ -24,22 +25,37 @@ final class ResponsesToChatTools {
     Map<String, JsonObject> tools = new LinkedHashMap<>();
     for (int i = 0; i < list.size(); i++) {
       if (!(list.getValue(i) instanceof JsonObject t)) throw new TranslationException("'tools[" + i + "]' must be an object");
-      if (!"function".equals(t.getValue("type"))) continue; // hosted tool: nothing upstream can run it
-      if (!(t.getValue("name") instanceof String name) || name.isBlank()) {
-        throw new TranslationException("'tools[" + i + "].name' is required");
+      if ("namespace".equals(t.getValue("type")) && t.getValue("name") instanceof String ns && t.getValue("tools") instanceof JsonArray inner) {
+        for (int k = 0; k < inner.size(); k++) {
+          if (inner.getValue(k) instanceof JsonObject f) tool(f, ns, "tools[" + i + "].tools[" + k + "]", tools);
+        }
+      } else {
+        tool(t, null, "tools[" + i + "]", tools);
       }
-      JsonObject function = new JsonObject().put("name", name);
-      if (t.getValue("description") instanceof String d && !d.isEmpty()) function.put("description", d);
-      function.put("parameters", t.getValue("parameters") instanceof JsonObject p
-          ? p.copy() : new JsonObject().put("type", "object").put("properties", new JsonObject()));
-      if (t.getValue("strict") instanceof Boolean strict) function.put("strict", strict);
-      tools.put(name, new JsonObject().put("type", "function").put("function", function));
     }
     if (tools.isEmpty()) return; // tool_choice and parallel_tool_calls mean nothing without tools
     out.put("tools", new JsonArray(new ArrayList<>(tools.values())));
     Object choice = choice(in.getValue("tool_choice"), tools);
     if (choice != null) out.put("tool_choice", choice);
     if (in.getValue("parallel_tool_calls") instanceof Boolean parallel) out.put("parallel_tool_calls", parallel);
+  }
+
+  /** A function or custom tool as a Chat function; anything else (a hosted tool) is skipped. */
+  private static void tool(JsonObject t, String namespace, String where, Map<String, JsonObject> tools) {
+    boolean custom = "custom".equals(t.getValue("type"));
+    if (!custom && !"function".equals(t.getValue("type"))) return; // hosted tool: nothing upstream can run it
+    if (!(t.getValue("name") instanceof String name) || name.isBlank()) throw new TranslationException("'" + where + ".name' is required");
+    String chatName = ResponsesToolNames.chatName(namespace, name);
+    JsonObject function = new JsonObject().put("name", chatName);
+    if (t.getValue("description") instanceof String d && !d.isEmpty()) function.put("description", d);
+    if (custom) {
+      function.put("parameters", ResponsesToolNames.customParameters());
+    } else {
+      function.put("parameters", t.getValue("parameters") instanceof JsonObject p
+          ? p.copy() : new JsonObject().put("type", "object").put("properties", new JsonObject()));
+      if (t.getValue("strict") instanceof Boolean strict) function.put("strict", strict);
+    }
+    tools.put(chatName, new JsonObject().put("type", "function").put("function", function));
   }
 
   private static Object choice(Object value, Map<String, JsonObject> tools) {
@@ -50,9 +66,10 @@ final class ResponsesToChatTools {
     }
     if (!(value instanceof JsonObject c)) throw new TranslationException("'tool_choice' must be a string or an object");
     Object type = c.getValue("type");
-    if ("function".equals(type)) {
-      String name = c.getValue("name") instanceof String n ? n : null;
-      if (name == null || !tools.containsKey(name)) throw new TranslationException("'tool_choice.name' must name one of the function tools");
+    if ("function".equals(type) || "custom".equals(type)) {
+      String name = c.getValue("name") instanceof String n
+          ? ResponsesToolNames.chatName(c.getValue("namespace") instanceof String ns ? ns : null, n) : null;
+      if (name == null || !tools.containsKey(name)) throw new TranslationException("'tool_choice.name' must name one of the function or custom tools");
       // the shapes differ: never copied verbatim
       return new JsonObject().put("type", "function").put("function", new JsonObject().put("name", name));
     }

@@ -39,7 +39,10 @@ class ResponsesRoundTripTest {
         .map(p -> DynamicTest.dynamicTest(ResponsesFixtures.name(p), () -> roundTrip(p)));
   }
 
-  /** Responses -> Chat -> Responses keeps every call, its output and every function tool, by call id and name. */
+  /**
+   * Responses -> Chat -> Responses keeps every call, its output and every function tool, by call id
+   * and Chat name (custom and namespaced tools come back as the plain functions Chat knows).
+   */
   @TestFactory
   Stream<DynamicTest> responsesRequestsSurviveTheRoundTripThroughChat() {
     return ResponsesFixtures.files("responses-to-chat", "request", ".json").stream()
@@ -64,7 +67,7 @@ class ResponsesRoundTripTest {
       JsonObject item = (JsonObject) o;
       String type = String.valueOf(item.getValue("type"));
       if ((type.equals("function_call") || type.equals("custom_tool_call")) && answered.contains(item.getValue("call_id"))) {
-        calls.add("call " + item.getValue("call_id") + " " + item.getValue("name"));
+        calls.add("call " + item.getValue("call_id") + " " + chatName(item));
       } else if (type.endsWith("_output")) {
         calls.add("output " + item.getValue("call_id"));
       }
@@ -72,14 +75,23 @@ class ResponsesRoundTripTest {
     return calls;
   }
 
+  /** Function and custom tools by the name Chat knows them under (namespaced ones flattened); hosted tools have none. */
   private static List<String> functionTools(JsonObject request) {
     List<String> names = new ArrayList<>();
     if (request.getValue("tools") instanceof JsonArray tools) {
       for (Object o : tools) {
-        if ("function".equals(((JsonObject) o).getValue("type"))) names.add(((JsonObject) o).getString("name"));
+        JsonObject t = (JsonObject) o;
+        if ("function".equals(t.getValue("type")) || "custom".equals(t.getValue("type"))) names.add(t.getString("name"));
+        if ("namespace".equals(t.getValue("type"))) {
+          for (Object f : t.getJsonArray("tools")) names.add(chatName(((JsonObject) f).copy().put("namespace", t.getValue("name"))));
+        }
       }
     }
     return names;
+  }
+
+  private static String chatName(JsonObject item) {
+    return ResponsesToolNames.chatName(item.getString("namespace"), item.getString("name"));
   }
 
   private static void roundTrip(Path sse) {

@@ -22,12 +22,16 @@ import org.junit.jupiter.api.Test;
 class ResponsesStreamFuzzTest {
 
   private static final int ITERATIONS = 1200;
+  private static final JsonObject CODEX_TOOLS = new JsonObject("{\"tools\":[{\"type\":\"custom\",\"name\":\"f0\"},"
+      + "{\"type\":\"namespace\",\"name\":\"ns\",\"tools\":[{\"type\":\"function\",\"name\":\"f1\"}]}]}");
 
   @Test
   void randomChatChunksAlwaysEndTheResponsesStreamExactlyOnce() {
     Random random = new Random(20261201L);
     for (int i = 0; i < ITERATIONS; i++) {
-      StreamTranslator translator = ResponsesFixtures.responsesToChat().stream("codex-model");
+      // half the streams know a request that declares f0 as a custom tool and ns__f1 as a namespaced one
+      StreamTranslator translator = random.nextBoolean() ? ResponsesFixtures.responsesToChat().stream("codex-model")
+          : ResponsesFixtures.responsesToChat().stream("codex-model", CODEX_TOOLS);
       List<String> sent = new ArrayList<>();
       List<Buffer> out = new ArrayList<>();
       try {
@@ -172,7 +176,7 @@ class ResponsesStreamFuzzTest {
     if (r.nextInt(6) > 0) call.put("index", r.nextInt(3));
     if (r.nextInt(3) == 0) call.put("id", "call_" + r.nextInt(3));
     JsonObject function = new JsonObject();
-    if (r.nextInt(3) == 0) function.put("name", r.nextBoolean() ? "f" + r.nextInt(3) : "");
+    if (r.nextInt(3) == 0) function.put("name", r.nextBoolean() ? new String[] {"f0", "ns__f1", "f2"}[r.nextInt(3)] : "");
     if (r.nextInt(4) > 0) function.put("arguments", r.nextBoolean() ? "{\"a\":" : text(r));
     if (r.nextInt(10) > 0) call.put("function", function);
     return call;
