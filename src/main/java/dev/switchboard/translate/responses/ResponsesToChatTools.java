@@ -47,7 +47,9 @@ final class ResponsesToChatTools {
     if (!(t.getValue("name") instanceof String name) || name.isBlank()) throw new TranslationException("'" + where + ".name' is required");
     String chatName = ResponsesToolNames.chatName(namespace, name);
     JsonObject function = new JsonObject().put("name", chatName);
-    if (t.getValue("description") instanceof String d && !d.isEmpty()) function.put("description", d);
+    String description = t.getValue("description") instanceof String d ? d : "";
+    if (custom) description = customDescription(description, t.getValue("format"));
+    if (!description.isEmpty()) function.put("description", description);
     if (custom) {
       function.put("parameters", ResponsesToolNames.customParameters());
     } else {
@@ -56,6 +58,18 @@ final class ResponsesToChatTools {
       if (t.getValue("strict") instanceof Boolean strict) function.put("strict", strict);
     }
     tools.put(chatName, new JsonObject().put("type", "function").put("function", function));
+  }
+
+  /** A free-form tool seen as a function: the model must learn that its text goes into 'input', and in which grammar. */
+  private static String customDescription(String description, Object format) {
+    StringBuilder sb = new StringBuilder(description);
+    if (sb.length() > 0) sb.append("\n\n");
+    sb.append("Send the tool's whole free-form input as the string argument 'input'.");
+    if (format instanceof JsonObject f && "grammar".equals(f.getValue("type")) && f.getValue("definition") instanceof String g) {
+      sb.append(" It must follow this ").append(f.getValue("syntax") instanceof String syntax ? syntax + " " : "")
+          .append("grammar:\n").append(g);
+    }
+    return sb.toString();
   }
 
   private static Object choice(Object value, Map<String, JsonObject> tools) {
