@@ -36,6 +36,29 @@ final class ResponsesObjects {
         .put("usage", null);
   }
 
+  /**
+   * Copies the request parameters a response echoes ({@code translation-matrix.md} §7.2), each
+   * only when it has its documented type; the defaults stay otherwise.
+   */
+  static void echo(JsonObject response, JsonObject request) {
+    if (request == null) return;
+    for (String key : new String[] {"instructions", "user", "safety_identifier", "prompt_cache_key", "service_tier", "truncation"}) {
+      if (request.getValue(key) instanceof String v) response.put(key, v);
+    }
+    for (String key : new String[] {"temperature", "top_p", "max_output_tokens"}) {
+      if (request.getValue(key) instanceof Number v) response.put(key, v);
+    }
+    for (String key : new String[] {"parallel_tool_calls", "store"}) {
+      if (request.getValue(key) instanceof Boolean v) response.put(key, v);
+    }
+    for (String key : new String[] {"text", "reasoning", "metadata"}) {
+      if (request.getValue(key) instanceof JsonObject v) response.put(key, v.copy());
+    }
+    if (request.getValue("tools") instanceof JsonArray tools) response.put("tools", tools.copy());
+    Object choice = request.getValue("tool_choice");
+    if (choice instanceof String || choice instanceof JsonObject) response.put("tool_choice", choice instanceof JsonObject o ? o.copy() : choice);
+  }
+
   /** Marks an envelope finished: {@code completed}, or {@code incomplete} with its reason. */
   static void finish(JsonObject response, String incompleteReason, JsonObject usage) {
     response.put("status", incompleteReason == null ? "completed" : "incomplete");

@@ -66,11 +66,14 @@ public final class ResponsesToChat implements Translation {
 
   /**
    * The answer to {@code clientRequest}: calls to its custom tools come back as custom_tool_call
-   * items and calls to the functions of its namespace tools with their namespace, as declared.
+   * items and calls to the functions of its namespace tools with their namespace, as declared, and
+   * the response echoes the request's parameters (instructions, tools, tool_choice, ...).
    */
   public JsonObject response(JsonObject upstreamResponse, String clientModel, JsonObject clientRequest) {
-    return ResponsesToChatAnswer.map(upstreamResponse, clientModel, clock.instant().getEpochSecond(), ids.get(),
+    JsonObject response = ResponsesToChatAnswer.map(upstreamResponse, clientModel, clock.instant().getEpochSecond(), ids.get(),
         ResponsesToolNames.of(clientRequest));
+    ResponsesObjects.echo(response, clientRequest);
+    return response;
   }
 
   /** A stream without its request: calls to custom or namespaced tools come back as plain function calls. */
@@ -81,7 +84,7 @@ public final class ResponsesToChat implements Translation {
 
   /** The stream answering {@code clientRequest}; see {@link #response(JsonObject, String, JsonObject)}. */
   public StreamTranslator stream(String clientModel, JsonObject clientRequest) {
-    return new ResponsesToChatStream(clientModel, clock.instant().getEpochSecond(), ids.get(), ResponsesToolNames.of(clientRequest));
+    return new ResponsesToChatStream(clientModel, clock.instant().getEpochSecond(), ids.get(), clientRequest);
   }
 
   @Override

@@ -37,6 +37,7 @@ final class ResponsesToChatStream implements StreamTranslator {
     int index = -1;
   }
 
+  private final JsonObject clientRequest;
   private final ResponsesToolNames names;
   private final String model;
   private final long createdAt;
@@ -58,8 +59,10 @@ final class ResponsesToChatStream implements StreamTranslator {
   private Object finishReason;
   private JsonObject chatUsage;
 
-  ResponsesToChatStream(String model, long createdAt, String mintedId, ResponsesToolNames names) {
-    this.names = names;
+  /** {@code clientRequest}, when known, names custom and namespaced tools and the parameters to echo. */
+  ResponsesToChatStream(String model, long createdAt, String mintedId, JsonObject clientRequest) {
+    this.clientRequest = clientRequest;
+    this.names = ResponsesToolNames.of(clientRequest);
     this.model = model;
     this.createdAt = createdAt;
     this.mintedId = mintedId;
@@ -274,6 +277,7 @@ final class ResponsesToChatStream implements StreamTranslator {
   private void start(Object upstreamId, List<Buffer> out) {
     base = ResponsesObjects.baseId(upstreamId, mintedId);
     response = ResponsesObjects.response("resp_" + base, createdAt, model, "in_progress");
+    ResponsesObjects.echo(response, clientRequest);
     out.add(events.event("response.created", new JsonObject().put("response", response)));
     out.add(events.event("response.in_progress", new JsonObject().put("response", response)));
   }

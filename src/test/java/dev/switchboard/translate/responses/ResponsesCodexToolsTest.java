@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Codex CLI's custom (free-form) and namespaced (MCP) tools over a Chat upstream: offered as plain
- * functions, and, when the translation knows the request, answered as the client declared them.
+ * functions, and, when the translation knows the request, answered as the client declared them
+ * (with the request's parameters echoed in the response).
  */
 class ResponsesCodexToolsTest {
 
@@ -38,6 +39,8 @@ class ResponsesCodexToolsTest {
     assertEquals("create_issue", sdk.output().get(1).asFunctionCall().name());
     assertEquals("mcp__github", sdk.output().get(1).asFunctionCall().namespace().get());
     assertEquals("shell", sdk.output().get(2).asFunctionCall().name());
+    assertEquals(REQUEST.getJsonArray("tools"), response.getJsonArray("tools"), "the request's tools are echoed");
+    assertEquals(4, sdk.tools().size());
 
     JsonObject plain = ResponsesFixtures.responsesToChat().response(completion, "codex-model");
     assertEquals("mcp__github__create_issue", plain.getJsonArray("output").getJsonObject(1).getString("name"),
@@ -57,6 +60,8 @@ class ResponsesCodexToolsTest {
     chunk(s, "{\"id\":\"chatcmpl-2\",\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":9}}", out);
 
     ResponsesStreamCheck check = ResponsesStreamCheck.replay(out);
+    assertEquals(REQUEST.getValue("tool_choice"), check.events.get(0).getJsonObject("response").getValue("tool_choice"));
+    assertEquals(REQUEST.getValue("tool_choice"), check.terminal.getValue("tool_choice"));
     List<String> types = check.events.stream().map(e -> e.getString("type")).toList();
     assertTrue(types.contains("response.custom_tool_call_input.done"), types.toString());
     assertEquals(1, types.stream().filter("response.custom_tool_call_input.delta"::equals).count(), "the input goes out whole");

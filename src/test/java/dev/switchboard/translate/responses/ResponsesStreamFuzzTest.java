@@ -23,7 +23,7 @@ class ResponsesStreamFuzzTest {
 
   private static final int ITERATIONS = 1200;
   private static final JsonObject CODEX_TOOLS = new JsonObject("{\"tools\":[{\"type\":\"custom\",\"name\":\"f0\"},"
-      + "{\"type\":\"namespace\",\"name\":\"ns\",\"tools\":[{\"type\":\"function\",\"name\":\"f1\"}]}]}");
+      + "{\"type\":\"namespace\",\"name\":\"ns\",\"description\":\"MCP\",\"tools\":[{\"type\":\"function\",\"name\":\"f1\"}]}]}");
 
   @Test
   void randomChatChunksAlwaysEndTheResponsesStreamExactlyOnce() {
