@@ -63,7 +63,7 @@ final class BodyRelay {
         if (upstreamStatus < 300) {
           if (json == null) throw new DecodeException("not a JSON object");
           call.usage = Usages.of(protocol, json);
-          out = translation.response(json, call.model);
+          out = translation.response(json, call.model, call.clientJson);
           status = 200;
         } else {
           out = translation.error(upstreamStatus, json == null ? new JsonObject() : json);

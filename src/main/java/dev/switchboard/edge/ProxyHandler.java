@@ -219,12 +219,16 @@ final class ProxyHandler implements Handler<RoutingContext> {
     if (plan.translation() == null) {
       return Future.succeededFuture(parsed.forUpstream(lease.upstreamModel()));
     }
-    WorkerJob.Task task = () -> UpstreamBody.of(List.of(translate(parsed, plan, lease.upstreamModel()).toBuffer()));
+    JsonObject known = call.clientJson;
+    WorkerJob.Task task = () -> {
+      JsonObject client = known != null ? known : new JsonObject(parsed.body());
+      return new Translated(client, UpstreamBody.of(List.of(translate(client, parsed, plan, lease.upstreamModel()).toBuffer())));
+    };
     if (parsed.body().length() > TranslatorVerticle.OFFLOAD_BYTES) {
-      return offload(task).map(UpstreamBody.class::cast);
+      return offload(task).map(Translated.class::cast).map(t -> keep(call, t));
     }
     try {
-      return Future.succeededFuture((UpstreamBody) task.run());
+      return Future.succeededFuture(keep(call, (Translated) task.run()));
     } catch (TranslationException | DecodeException e) {
       return Future.failedFuture(GatewayError.badRequest(e.getMessage()));
     } catch (Exception e) {
@@ -232,8 +236,17 @@ final class ProxyHandler implements Handler<RoutingContext> {
     }
   }
 
-  private static JsonObject translate(ParsedRequest parsed, Plan plan, String upstreamModel) {
-    JsonObject out = plan.translation().request(new JsonObject(parsed.body()), upstreamModel);
+  /** A translated request body, and the client's request as a tree for the answer's translation. */
+  private record Translated(JsonObject client, UpstreamBody body) {}
+
+  private static UpstreamBody keep(Call call, Translated t) {
+    call.clientJson = t.client();
+    return t.body();
+  }
+
+  private static JsonObject translate(JsonObject client, ParsedRequest parsed, Plan plan, String upstreamModel) {
+    // translations must not change the client's tree: a retry on another upstream translates it again
+    JsonObject out = plan.translation().request(client.copy(), upstreamModel);
     if (plan.type() == UpstreamType.GEMINI || plan.operation() != UpstreamType.Operation.GENERATE) {
       out.remove("stream"); // Gemini streams by URL, not by body; embeddings never stream
     } else if (parsed.stream()) {
@@ -381,7 +394,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
       StreamBody body = translation == null && !jsonArray
           ? StreamBody.passThrough(up, tap, upstreamProtocol == Protocol.OPENAI_CHAT && !wantsUsage,
               limits.maxSseEventBytes(), front, relay::onUpstreamEvent)
-          : StreamBody.translated(up, tap, translation == null ? null : translation.stream(call.model, wantsUsage),
+          : StreamBody.translated(up, tap, translation == null ? null : translation.stream(call.model, wantsUsage, call.clientJson),
               limits.maxSseEventBytes(), jsonArray, StreamTaps.of(front.protocol(), true), relay::onUpstreamEvent);
       return relay.run(body);
     }
