@@ -30,9 +30,11 @@ final class BodyRelay {
 
   private BodyRelay() {}
 
-  static Future<Void> relay(Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp, Protocol protocol) {
+  /** @param prefetched the body when it was read already, else null */
+  static Future<Void> relay(Call call, UpstreamClient.Exchange exchange, Buffer prefetched, HttpServerResponse resp,
+      Protocol protocol) {
     HttpClientResponse up = exchange.response();
-    return read(exchange, resp).compose(body -> {
+    return read(exchange, prefetched, resp).compose(body -> {
       if (up.statusCode() < 300) {
         readUsage(call, body, protocol);
       }
@@ -49,10 +51,10 @@ final class BodyRelay {
    * Reads the whole answer and writes its translation; completes with the status the client got.
    * An answer that is not the JSON its protocol promises is the upstream's failure: 502.
    */
-  static Future<Integer> translate(Call call, UpstreamClient.Exchange exchange, HttpServerResponse resp,
-      Protocol protocol, Translation translation, IntUnaryOperator clientStatus) {
+  static Future<Integer> translate(Call call, UpstreamClient.Exchange exchange, Buffer prefetched,
+      HttpServerResponse resp, Protocol protocol, Translation translation, IntUnaryOperator clientStatus) {
     int upstreamStatus = exchange.response().statusCode();
-    return read(exchange, resp).compose(body -> {
+    return read(exchange, prefetched, resp).compose(body -> {
       call.firstTokenNanos = System.nanoTime();
       JsonObject json = UpstreamErrors.json(body);
       int status;
@@ -61,7 +63,7 @@ final class BodyRelay {
         if (upstreamStatus < 300) {
           if (json == null) throw new DecodeException("not a JSON object");
           call.usage = Usages.of(protocol, json);
-          out = translation.response(json, call.model);
+          out = translation.response(json, call.model, call.clientJson);
           status = 200;
         } else {
           out = translation.error(upstreamStatus, json == null ? new JsonObject() : json);
@@ -77,7 +79,8 @@ final class BodyRelay {
     });
   }
 
-  private static Future<Buffer> read(UpstreamClient.Exchange exchange, HttpServerResponse resp) {
+  private static Future<Buffer> read(UpstreamClient.Exchange exchange, Buffer prefetched, HttpServerResponse resp) {
+    if (prefetched != null) return Future.succeededFuture(prefetched);
     HttpClientResponse up = exchange.response();
     Buffer body = Buffer.buffer();
     Promise<Buffer> done = Promise.promise();

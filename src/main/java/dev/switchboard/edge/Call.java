@@ -5,6 +5,7 @@ import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
 import dev.switchboard.translate.Protocol;
 import dev.switchboard.upstream.UpstreamType;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
@@ -21,6 +22,8 @@ final class Call {
   ClientKey key;
   Protocol clientProtocol;
   UpstreamType.Operation operation = UpstreamType.Operation.GENERATE;
+  /** The client's request as a tree, once a translation needed it (then read-only). */
+  JsonObject clientJson;
   /** The protocol of the last attempt's upstream. */
   Protocol upstreamProtocol;
   String model = "unknown";

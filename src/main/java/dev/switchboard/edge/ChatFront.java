@@ -30,6 +30,12 @@ final class ChatFront implements Front {
     OpenAiErrors.send(resp, e);
   }
 
+  /** OpenAI's clients know no 529: Anthropic's overload reaches them as 503. */
+  @Override
+  public int clientStatus(int upstreamStatus) {
+    return upstreamStatus == 529 ? 503 : upstreamStatus;
+  }
+
   @Override
   public Buffer streamError(GatewayError e) {
     return OpenAiErrors.sseEvent(e);

@@ -96,7 +96,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
   /** How one attempt talks to its upstream: the type, the translation (null: pass-through), where. */
   private record Plan(UpstreamType type, Translation translation, UpstreamType.Operation operation) {}
 
-  private record Answer(ParsedRequest request, Plan plan, UpstreamClient.Exchange exchange) {}
+  /** An upstream's answer to relay; {@code body} is set when it had to be read already (else null). */
+  private record Answer(ParsedRequest request, Plan plan, UpstreamClient.Exchange exchange, Buffer body) {}
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -218,12 +219,16 @@ final class ProxyHandler implements Handler<RoutingContext> {
     if (plan.translation() == null) {
       return Future.succeededFuture(parsed.forUpstream(lease.upstreamModel()));
     }
-    WorkerJob.Task task = () -> UpstreamBody.of(List.of(translate(parsed, plan, lease.upstreamModel()).toBuffer()));
+    JsonObject known = call.clientJson;
+    WorkerJob.Task task = () -> {
+      JsonObject client = known != null ? known : new JsonObject(parsed.body());
+      return new Translated(client, UpstreamBody.of(List.of(translate(client, parsed, plan, lease.upstreamModel()).toBuffer())));
+    };
     if (parsed.body().length() > TranslatorVerticle.OFFLOAD_BYTES) {
-      return offload(task).map(UpstreamBody.class::cast);
+      return offload(task).map(Translated.class::cast).map(t -> keep(call, t));
     }
     try {
-      return Future.succeededFuture((UpstreamBody) task.run());
+      return Future.succeededFuture(keep(call, (Translated) task.run()));
     } catch (TranslationException | DecodeException e) {
       return Future.failedFuture(GatewayError.badRequest(e.getMessage()));
     } catch (Exception e) {
@@ -231,8 +236,17 @@ final class ProxyHandler implements Handler<RoutingContext> {
     }
   }
 
-  private static JsonObject translate(ParsedRequest parsed, Plan plan, String upstreamModel) {
-    JsonObject out = plan.translation().request(new JsonObject(parsed.body()), upstreamModel);
+  /** A translated request body, and the client's request as a tree for the answer's translation. */
+  private record Translated(JsonObject client, UpstreamBody body) {}
+
+  private static UpstreamBody keep(Call call, Translated t) {
+    call.clientJson = t.client();
+    return t.body();
+  }
+
+  private static JsonObject translate(JsonObject client, ParsedRequest parsed, Plan plan, String upstreamModel) {
+    // translations must not change the client's tree: a retry on another upstream translates it again
+    JsonObject out = plan.translation().request(client.copy(), upstreamModel);
     if (plan.type() == UpstreamType.GEMINI || plan.operation() != UpstreamType.Operation.GENERATE) {
       out.remove("stream"); // Gemini streams by URL, not by body; embeddings never stream
     } else if (parsed.stream()) {
@@ -269,13 +283,25 @@ final class ProxyHandler implements Handler<RoutingContext> {
           int status = exchange.response().statusCode();
           if (status < 400) {
             report(lease, Outcome.Kind.SUCCESS, status, -1, latencyNanos);
-            return Future.succeededFuture(new Answer(parsed, plan, exchange));
+            return Future.succeededFuture(new Answer(parsed, plan, exchange, null));
           }
           Outcome.Kind kind = classify(status);
           long headerRetry = status == 429 || status == 503 || status == 529 ? RetryAfter.millis(exchange.response().headers(), now) : -1;
+          if (kind == Outcome.Kind.CLIENT_ERROR && plan.type() == UpstreamType.GEMINI && status == 400) {
+            // Gemini says "bad key" as a 400: the gateway's credential failed, not the client's request
+            return UpstreamErrors.readBody(exchange.response()).compose(said -> {
+              if (!UpstreamErrors.isInvalidKey(said)) {
+                report(lease, Outcome.Kind.CLIENT_ERROR, status, -1, latencyNanos);
+                return Future.succeededFuture(new Answer(parsed, plan, exchange, said));
+              }
+              report(lease, Outcome.Kind.AUTH_FAILED, 401, -1, latencyNanos);
+              call.lastFailure = upstreamFailure(401, -1, "invalid key", call);
+              return retry(call, parsed, req, resp);
+            });
+          }
           if (kind == Outcome.Kind.CLIENT_ERROR) {
             report(lease, kind, status, headerRetry, latencyNanos);
-            return Future.succeededFuture(new Answer(parsed, plan, exchange));
+            return Future.succeededFuture(new Answer(parsed, plan, exchange, null));
           }
           return UpstreamErrors.read(exchange.response(), now).compose(error -> {
             long retryAfter = headerRetry >= 0 ? headerRetry : error.retryAfterMs();
@@ -368,15 +394,15 @@ final class ProxyHandler implements Handler<RoutingContext> {
       StreamBody body = translation == null && !jsonArray
           ? StreamBody.passThrough(up, tap, upstreamProtocol == Protocol.OPENAI_CHAT && !wantsUsage,
               limits.maxSseEventBytes(), front, relay::onUpstreamEvent)
-          : StreamBody.translated(up, tap, translation == null ? null : translation.stream(call.model, wantsUsage),
+          : StreamBody.translated(up, tap, translation == null ? null : translation.stream(call.model, wantsUsage, call.clientJson),
               limits.maxSseEventBytes(), jsonArray, StreamTaps.of(front.protocol(), true), relay::onUpstreamEvent);
       return relay.run(body);
     }
     if (translation == null) {
-      return BodyRelay.relay(call, answer.exchange(), resp, upstreamProtocol)
+      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol)
           .onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
     }
-    return BodyRelay.translate(call, answer.exchange(), resp, upstreamProtocol, translation, front::clientStatus)
+    return BodyRelay.translate(call, answer.exchange(), answer.body(), resp, upstreamProtocol, translation, front::clientStatus)
         .onSuccess(status -> finish(call, status, status < 400 ? null : "upstream_" + up.statusCode()))
         .mapEmpty();
   }
@@ -385,8 +411,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
     GatewayError e;
     if (err instanceof GatewayError g) {
       e = g;
-    } else if (resp.closed()) {
-      e = clientClosed();
+    } else if (resp.closed() || err instanceof java.nio.channels.ClosedChannelException) {
+      e = clientClosed(); // the client's connection went while the answer was being written
     } else {
       log.warn("{} failed unexpectedly: {}", call.requestId, err.toString());
       e = new GatewayError(500, "server_error", "internal_error", "The gateway failed to handle this request (" + call.requestId + ").");

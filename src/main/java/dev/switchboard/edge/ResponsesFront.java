@@ -34,6 +34,12 @@ final class ResponsesFront implements Front {
     OpenAiErrors.send(resp, e);
   }
 
+  /** OpenAI's clients know no 529: Anthropic's overload reaches them as 503. */
+  @Override
+  public int clientStatus(int upstreamStatus) {
+    return upstreamStatus == 529 ? 503 : upstreamStatus;
+  }
+
   @Override
   public Buffer streamError(GatewayError e) {
     JsonObject event = new JsonObject().put("type", "error").put("code", e.code()).put("message", e.getMessage())

@@ -53,6 +53,18 @@ final class UpstreamErrors {
     }
   }
 
+  /** Gemini's way of saying the key is wrong: a 400 whose details carry {@code API_KEY_INVALID}. */
+  static boolean isInvalidKey(Buffer body) {
+    JsonObject json = json(body);
+    if (json == null || !(json.getValue("error") instanceof JsonObject err) || !(err.getValue("details") instanceof JsonArray details)) {
+      return false;
+    }
+    for (Object d : details) {
+      if (d instanceof JsonObject o && "API_KEY_INVALID".equals(o.getValue("reason"))) return true;
+    }
+    return false;
+  }
+
   static String message(Buffer body) {
     JsonObject json = json(body);
     String text;

@@ -1,7 +1,6 @@
 package dev.switchboard.sse;
 
 import dev.switchboard.json.Bytes;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.List;
  * answers. Everything the events of one upstream read turn into goes on as one buffer, so one
  * upstream read costs one client write. Demand is the upstream's.
  */
-public final class SseEventStream implements ReadStream<Buffer> {
+public final class SseEventStream extends UpstreamEvents {
 
   /** Turns one complete upstream event (its bytes up to and including the blank line) into output. */
   @FunctionalInterface
@@ -21,69 +20,21 @@ public final class SseEventStream implements ReadStream<Buffer> {
     void onEvent(Buffer event, List<Buffer> out);
   }
 
-  private final ReadStream<Buffer> upstream;
   private final Mapper mapper;
   private final int maxEventBytes;
   private final List<Buffer> pending = new ArrayList<>(2);
   private final List<Buffer> out = new ArrayList<>(4);
   private int pendingBytes;
   private boolean atLineStart = true;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
-  private boolean failed;
 
   public SseEventStream(ReadStream<Buffer> upstream, Mapper mapper, int maxEventBytes) {
-    this.upstream = upstream;
+    super(upstream);
     this.mapper = mapper;
     this.maxEventBytes = maxEventBytes;
   }
 
   @Override
-  public SseEventStream handler(Handler<Buffer> h) {
-    this.handler = h;
-    if (h == null) {
-      upstream.handler(null);
-    } else {
-      upstream.handler(this::onChunk);
-      upstream.endHandler(v -> onEnd());
-      upstream.exceptionHandler(this::fail);
-    }
-    return this;
-  }
-
-  @Override
-  public SseEventStream exceptionHandler(Handler<Throwable> h) {
-    this.exceptionHandler = h;
-    return this;
-  }
-
-  @Override
-  public SseEventStream endHandler(Handler<Void> h) {
-    this.endHandler = h;
-    return this;
-  }
-
-  @Override
-  public SseEventStream pause() {
-    upstream.pause();
-    return this;
-  }
-
-  @Override
-  public SseEventStream resume() {
-    upstream.resume();
-    return this;
-  }
-
-  @Override
-  public SseEventStream fetch(long amount) {
-    upstream.fetch(amount);
-    return this;
-  }
-
-  private void onChunk(Buffer chunk) {
-    if (failed) return;
+  protected void onChunk(Buffer chunk) {
     Bytes.Range bytes = Bytes.of(chunk);
     byte[] array = bytes.array();
     int base = bytes.offset();
@@ -140,28 +91,23 @@ public final class SseEventStream implements ReadStream<Buffer> {
       for (Buffer b : out) joined.appendBuffer(b);
     }
     out.clear();
-    Handler<Buffer> h = handler;
-    if (h != null && joined.length() > 0) h.handle(joined);
+    emit(joined);
   }
 
-  private void onEnd() {
-    if (failed) return;
+  @Override
+  protected void onEnd() {
     if (!pending.isEmpty()) {
       // a last event without its blank line still counts
       mapper.onEvent(eventBytes(Buffer.buffer(), 0, 0), out);
       pending.clear();
       flush();
     }
-    Handler<Void> h = endHandler;
-    if (h != null) h.handle(null);
+    ended();
   }
 
-  private void fail(Throwable err) {
-    if (failed) return;
-    failed = true;
+  @Override
+  protected void fail(Throwable err) {
     out.clear();
-    upstream.handler(null);
-    Handler<Throwable> h = exceptionHandler;
-    if (h != null) h.handle(err);
+    super.fail(err);
   }
 }

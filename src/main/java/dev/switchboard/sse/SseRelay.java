@@ -1,7 +1,6 @@
 package dev.switchboard.sse;
 
 import dev.switchboard.json.Bytes;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayList;
@@ -15,9 +14,8 @@ import java.util.List;
  * withheld. An event is copied only when it spans buffers and the tap must read it whole.
  * Demand is the upstream's: pause, resume and fetch go straight to it.
  */
-public final class SseRelay implements ReadStream<Buffer> {
+public final class SseRelay extends UpstreamEvents {
 
-  private final ReadStream<Buffer> upstream;
   private final SseTap tap;
   private final boolean mayDrop;
   private final int maxEventBytes;
@@ -25,63 +23,16 @@ public final class SseRelay implements ReadStream<Buffer> {
   private final List<Buffer> pending = new ArrayList<>(2);
   private int pendingBytes;
   private boolean atLineStart = true;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
-  private boolean failed;
 
   /**
    * @param mayDrop whether the tap may withhold events; when false every byte is passed on at
    *     once and the tap only reads
    */
   public SseRelay(ReadStream<Buffer> upstream, SseTap tap, boolean mayDrop, int maxEventBytes) {
-    this.upstream = upstream;
+    super(upstream);
     this.tap = tap;
     this.mayDrop = mayDrop;
     this.maxEventBytes = maxEventBytes;
-  }
-
-  @Override
-  public SseRelay handler(Handler<Buffer> h) {
-    this.handler = h;
-    if (h == null) {
-      upstream.handler(null);
-    } else {
-      upstream.handler(this::onChunk);
-      upstream.endHandler(v -> onEnd());
-      upstream.exceptionHandler(this::fail);
-    }
-    return this;
-  }
-
-  @Override
-  public SseRelay exceptionHandler(Handler<Throwable> h) {
-    this.exceptionHandler = h;
-    return this;
-  }
-
-  @Override
-  public SseRelay endHandler(Handler<Void> h) {
-    this.endHandler = h;
-    return this;
-  }
-
-  @Override
-  public SseRelay pause() {
-    upstream.pause();
-    return this;
-  }
-
-  @Override
-  public SseRelay resume() {
-    upstream.resume();
-    return this;
-  }
-
-  @Override
-  public SseRelay fetch(long amount) {
-    upstream.fetch(amount);
-    return this;
   }
 
   /**
@@ -92,8 +43,8 @@ public final class SseRelay implements ReadStream<Buffer> {
     return mayDrop || pending.isEmpty();
   }
 
-  private void onChunk(Buffer chunk) {
-    if (failed) return;
+  @Override
+  protected void onChunk(Buffer chunk) {
     if (!mayDrop) emit(chunk);
     Bytes.Range bytes = Bytes.of(chunk);
     byte[] array = bytes.array();
@@ -149,28 +100,14 @@ public final class SseRelay implements ReadStream<Buffer> {
     return whole.appendBuffer(chunk, start, end - start);
   }
 
-  private void onEnd() {
-    if (failed) return;
+  @Override
+  protected void onEnd() {
     if (!pending.isEmpty()) {
       Buffer last = eventBytes(Buffer.buffer(), 0, 0);
       boolean keep = tap.onEvent(last);
       if (mayDrop && keep) emit(last);
       pending.clear();
     }
-    Handler<Void> h = endHandler;
-    if (h != null) h.handle(null);
-  }
-
-  private void fail(Throwable err) {
-    if (failed) return;
-    failed = true;
-    upstream.handler(null);
-    Handler<Throwable> h = exceptionHandler;
-    if (h != null) h.handle(err);
-  }
-
-  private void emit(Buffer b) {
-    Handler<Buffer> h = handler;
-    if (h != null && b.length() > 0) h.handle(b);
+    ended();
   }
 }

@@ -54,6 +54,11 @@ final class ComposedTranslation implements Translation {
   }
 
   @Override
+  public JsonObject response(JsonObject upstreamResponse, String clientModel, JsonObject clientRequest) {
+    return in.response(out.response(upstreamResponse, clientModel), clientModel, clientRequest);
+  }
+
+  @Override
   public StreamTranslator stream(String clientModel) {
     return stream(clientModel, true);
   }
@@ -61,6 +66,11 @@ final class ComposedTranslation implements Translation {
   @Override
   public StreamTranslator stream(String clientModel, boolean includeUsage) {
     return new Chain(out.stream(clientModel, true), in.stream(clientModel, includeUsage));
+  }
+
+  @Override
+  public StreamTranslator stream(String clientModel, boolean includeUsage, JsonObject clientRequest) {
+    return new Chain(out.stream(clientModel, true), in.stream(clientModel, includeUsage, clientRequest));
   }
 
   @Override

@@ -24,6 +24,15 @@ public interface Translation {
   /** A whole (non-streamed) upstream answer in the client's protocol, naming {@code clientModel}. */
   JsonObject response(JsonObject upstreamResponse, String clientModel);
 
+  /**
+   * As {@link #response(JsonObject, String)}, with the client's own request at hand, for
+   * directions whose answer echoes it or restores what the client declared (Responses clients'
+   * custom tools). The default ignores it.
+   */
+  default JsonObject response(JsonObject upstreamResponse, String clientModel, JsonObject clientRequest) {
+    return response(upstreamResponse, clientModel);
+  }
+
   /** A fresh state machine for one streamed answer. */
   StreamTranslator stream(String clientModel);
 
@@ -34,6 +43,11 @@ public interface Translation {
    */
   default StreamTranslator stream(String clientModel, boolean includeUsage) {
     return stream(clientModel);
+  }
+
+  /** As {@link #stream(String, boolean)}, with the client's own request at hand (see the response). */
+  default StreamTranslator stream(String clientModel, boolean includeUsage, JsonObject clientRequest) {
+    return stream(clientModel, includeUsage);
   }
 
   /**

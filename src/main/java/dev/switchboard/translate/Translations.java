@@ -4,6 +4,8 @@ import dev.switchboard.translate.anthropic.ChatToAnthropic;
 import dev.switchboard.translate.anthropic.MessagesToChat;
 import dev.switchboard.translate.gemini.ChatToGemini;
 import dev.switchboard.translate.gemini.GeminiToChat;
+import dev.switchboard.translate.responses.ChatToResponses;
+import dev.switchboard.translate.responses.ResponsesToChat;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -24,6 +26,8 @@ public final class Translations {
     t.add(new MessagesToChat());
     t.add(new ChatToGemini());
     t.add(new GeminiToChat());
+    t.add(new ChatToResponses());
+    t.add(new ResponsesToChat());
     return t.composeThroughChat();
   }
 

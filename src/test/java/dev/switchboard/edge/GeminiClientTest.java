@@ -139,6 +139,18 @@ class GeminiClientTest {
   }
 
   @Test
+  void geminisInvalidKeyFourHundredIsTheGatewaysCredentialFailingNotTheClient() {
+    mock.enqueue(Behavior.ok().requireHeader("x-goog-api-key", "some-other-key"));
+    Reply reply = post("/v1beta/models/" + FLASH + ":generateContent", userTurn("Hi"));
+    assertEquals(502, reply.status(), reply.text());
+    assertTrue(reply.json().getJsonObject("error").getString("message").contains("credentials"), reply.text());
+    // the credential is benched like any other that failed authentication
+    Reply next = post("/v1beta/models/" + FLASH + ":generateContent", userTurn("Hi"));
+    assertEquals(503, next.status(), next.text());
+    assertEquals(1, mock.requestCount());
+  }
+
+  @Test
   void aCutJsonArrayStreamStillEndsAsValidJsonWithAnErrorElement() {
     mock.enqueue(Behavior.ok().content(TEXT).chunks(6).dropAfter(2));
     Reply reply = post("/v1beta/models/" + FLASH + ":streamGenerateContent", userTurn("Hi"));

@@ -268,7 +268,7 @@ public final class MockUpstream {
       resp.putHeader(REQUEST_ID, "req_mock_" + id);
       for (Map.Entry<String, String> required : b.requiredHeaders.entrySet()) {
         if (!required.getValue().equals(req.getHeader(required.getKey()))) {
-          fail(route.unauthorized(wire, "mock: missing or wrong " + required.getKey()));
+          fail(route.unauthorized(wire, "mock: missing or wrong " + required.getKey(), required.getKey()));
           return;
         }
       }

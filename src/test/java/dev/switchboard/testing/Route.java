@@ -69,7 +69,7 @@ record Route(Protocol protocol, Endpoint endpoint, String pathModel) {
       if (req.getHeader("api-key") == null) {
         return unauthorized(wire, "Access denied due to invalid subscription key or wrong API "
             + "endpoint. Make sure to provide a valid key for an active subscription and use a "
-            + "correct regional API endpoint for your resource.");
+            + "correct regional API endpoint for your resource.", "api-key");
       }
       if (req.getParam("api-version") == null) {
         return new Wire.Failure(404, ChatWire.azureError(404, "Resource not found"), null);
@@ -81,8 +81,18 @@ record Route(Protocol protocol, Endpoint endpoint, String pathModel) {
     return null;
   }
 
-  /** 401 in the protocol's envelope (Azure's own for Azure). */
-  Wire.Failure unauthorized(Wire wire, String message) {
+  /**
+   * 401 in the protocol's envelope (Azure's own for Azure); a wrong Gemini key is, as the real
+   * API says it, a 400 with {@code API_KEY_INVALID} in its details.
+   */
+  Wire.Failure unauthorized(Wire wire, String message, String header) {
+    if (protocol == Protocol.GEMINI && "x-goog-api-key".equalsIgnoreCase(header)) {
+      JsonObject body = GeminiWire.envelope(400, message, -1);
+      body.getJsonObject("error").put("details", new io.vertx.core.json.JsonArray().add(new JsonObject()
+          .put("@type", "type.googleapis.com/google.rpc.ErrorInfo").put("reason", "API_KEY_INVALID")
+          .put("domain", "googleapis.com")));
+      return new Wire.Failure(400, body.toBuffer(), null);
+    }
     return protocol == Protocol.AZURE_OPENAI
         ? new Wire.Failure(401, ChatWire.azureError(401, message), null)
         : wire.failure(401, message, -1);

@@ -69,6 +69,7 @@ public final class ResponsesToChat implements Translation {
    * items and calls to the functions of its namespace tools with their namespace, as declared, and
    * the response echoes the request's parameters (instructions, tools, tool_choice, ...).
    */
+  @Override
   public JsonObject response(JsonObject upstreamResponse, String clientModel, JsonObject clientRequest) {
     JsonObject response = ResponsesToChatAnswer.map(upstreamResponse, clientModel, clock.instant().getEpochSecond(), ids.get(),
         ResponsesToolNames.of(clientRequest));
@@ -80,6 +81,11 @@ public final class ResponsesToChat implements Translation {
   @Override
   public StreamTranslator stream(String clientModel) {
     return stream(clientModel, (JsonObject) null);
+  }
+
+  @Override
+  public StreamTranslator stream(String clientModel, boolean includeUsage, JsonObject clientRequest) {
+    return stream(clientModel, clientRequest);
   }
 
   /** The stream answering {@code clientRequest}; see {@link #response(JsonObject, String, JsonObject)}. */
