@@ -1,0 +1,94 @@
+package dev.switchboard.admin;
+
+import dev.switchboard.store.Store;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The management API's router: CORS (only when origins are configured), a bounded body, the
+ * route table dispatched through one {@link Dispatcher}, the OpenAPI document, and JSON errors
+ * for unknown paths and failed requests.
+ */
+final class AdminApi {
+
+  static final String BASE = "/api/v1";
+  static final long MAX_BODY_BYTES = 1024 * 1024;
+  static final String OPENAPI_RESOURCE = "admin/openapi.json";
+
+  private static final Buffer OPENAPI = loadOpenApi();
+
+  private AdminApi() {}
+
+  static Router router(Vertx vertx, AdminContext context) {
+    Store store = context.store;
+    Tokens tokens = new Tokens(vertx, context.config.jwtAlgorithm(), context.keys, context.config.accessTokenTtlMs(),
+        context.config.refreshTokenTtlMs());
+    Authenticator auth = new Authenticator(tokens, store.admin());
+    Dispatcher dispatcher = new Dispatcher(auth);
+    Audit audit = new Audit(store.admin());
+    PoolReload pool = new PoolReload(vertx);
+
+    Router router = Router.router(vertx);
+    if (!context.config.corsOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create().addOrigins(context.config.corsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("authorization", "content-type")).maxAgeSeconds(600));
+    }
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    for (Endpoint e : endpoints(store, tokens, auth, audit, pool, context)) {
+      router.route(e.method(), e.routerPath()).handler(ctx -> dispatcher.handle(ctx, e));
+    }
+    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(OPENAPI));
+    router.route().handler(ctx -> Dispatcher.fail(ctx, ApiError.of(404, "not_found",
+        "No management endpoint " + ctx.request().method() + " " + shorten(ctx.request().path()) + ".")));
+    router.route().failureHandler(ctx -> Dispatcher.fail(ctx, failure(ctx.statusCode(), ctx.failure())));
+    return router;
+  }
+
+  private static List<Endpoint> endpoints(Store store, Tokens tokens, Authenticator auth, Audit audit, PoolReload pool,
+      AdminContext context) {
+    List<Endpoint> all = new ArrayList<>();
+    all.addAll(new AuthRoutes(store.admin(), tokens, auth, context.passwords, context.limiter, audit).endpoints());
+    all.addAll(new UserRoutes(store.admin(), context.passwords, audit).endpoints());
+    all.addAll(new KeyRoutes(store.admin(), audit, pool).endpoints());
+    all.addAll(new ChannelRoutes(store, audit, pool).endpoints());
+    all.addAll(new SettingRoutes(store, audit).endpoints());
+    all.addAll(new AuditRoutes(store.admin()).endpoints());
+    return all;
+  }
+
+  private static Throwable failure(int status, Throwable failure) {
+    if (failure != null && !(failure instanceof io.vertx.ext.web.handler.HttpException)) return failure;
+    return switch (status) {
+      case 413 -> ApiError.of(413, "payload_too_large", "The body is larger than " + MAX_BODY_BYTES + " bytes.");
+      case 400 -> ApiError.of(400, "bad_request", "The request is malformed.");
+      case 403 -> ApiError.forbidden("Not allowed.");
+      default -> ApiError.of(status >= 400 && status < 500 ? status : 500, status >= 400 && status < 500 ? "bad_request" : "internal_error",
+          "The request failed.");
+    };
+  }
+
+  private static String shorten(String path) {
+    return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+  }
+
+  private static Buffer loadOpenApi() {
+    try (InputStream in = AdminApi.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the jar");
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
