@@ -66,7 +66,11 @@ final class AdminFixture implements AutoCloseable {
 
   /** An access token for the user, asserting the login worked. */
   String token(String username) {
-    Reply reply = login(username, PASSWORD);
+    return token(username, PASSWORD);
+  }
+
+  String token(String username, String password) {
+    Reply reply = login(username, password);
     assertEquals(200, reply.status(), reply.text());
     return reply.json().getString("access_token");
   }
