@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
@@ -22,6 +24,8 @@ final class AdminFixture implements AutoCloseable {
   private static final BCryptPasswordEncoder FAST = new BCryptPasswordEncoder(4);
 
   final TestGateway gateway;
+  /** Every management answer's body, in order, for tests that scan them all. */
+  final List<String> bodies = new CopyOnWriteArrayList<>();
 
   AdminFixture(TestGateway gateway) {
     this.gateway = gateway;
@@ -45,11 +49,13 @@ final class AdminFixture implements AutoCloseable {
   }
 
   Reply call(HttpMethod method, String path, String token, JsonObject body) {
-    return gateway.send(method, "/api/v1" + path, token, body == null ? null : body.toBuffer(), null).await();
+    return raw(method, path, token, body == null ? null : body.toBuffer(), null);
   }
 
   Reply raw(HttpMethod method, String path, String token, Buffer body, MultiMap headers) {
-    return gateway.send(method, "/api/v1" + path, token, body, headers).await();
+    Reply reply = gateway.send(method, "/api/v1" + path, token, body, headers).await();
+    bodies.add(reply.text());
+    return reply;
   }
 
   Reply get(String path, String token) {
