@@ -69,13 +69,13 @@ final class AdminApi {
   }
 
   private static Throwable failure(int status, Throwable failure) {
-    if (failure != null && !(failure instanceof io.vertx.ext.web.handler.HttpException)) return failure;
+    // a handler before the route table (body limit, CORS) failed with a client error status
     return switch (status) {
       case 413 -> ApiError.of(413, "payload_too_large", "The body is larger than " + MAX_BODY_BYTES + " bytes.");
       case 400 -> ApiError.of(400, "bad_request", "The request is malformed.");
-      case 403 -> ApiError.forbidden("Not allowed.");
-      default -> ApiError.of(status >= 400 && status < 500 ? status : 500, status >= 400 && status < 500 ? "bad_request" : "internal_error",
-          "The request failed.");
+      case 403 -> ApiError.forbidden("This origin or request is not allowed.");
+      default -> status > 400 && status < 500 ? ApiError.of(status, "bad_request", "The request was refused.")
+          : failure != null ? failure : ApiError.of(500, "internal_error", "The request failed on the server.");
     };
   }
 

@@ -103,6 +103,11 @@ public final class TestGateway implements AutoCloseable {
     return app.store();
   }
 
+  /** The management API's own port, or -1 when it is served on {@link #port()}. */
+  public int managementPort() {
+    return app.managementPort();
+  }
+
   public SwitchboardConfig config() {
     return config;
   }
@@ -247,6 +252,7 @@ public final class TestGateway implements AutoCloseable {
         .put("firstByteTimeout", "10s").put("idleTimeout", "10s").put("retryBackoff", "10ms");
     private final JsonObject limits = new JsonObject();
     private final JsonObject stats = new JsonObject().put("flushInterval", "50ms");
+    private final JsonObject management = new JsonObject();
     private GatewayMetrics metrics;
 
     private Builder(Vertx vertx) {
@@ -284,6 +290,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** A {@code management} key: enabled, port, host, jwtAlgorithm, corsOrigins, loginMaxAttempts... */
+    public Builder management(String key, Object value) {
+      management.put(key, value);
+      return this;
+    }
+
     public Builder stats(String key, Object value) {
       stats.put(key, value);
       return this;
@@ -303,6 +315,7 @@ public final class TestGateway implements AutoCloseable {
           .put("limits", limits.copy())
           .put("routing", routing.copy())
           .put("stats", stats.copy())
+          .put("management", management.copy())
           .put("channels", channels.copy())
           .put("apiKeys", apiKeys.copy());
     }
