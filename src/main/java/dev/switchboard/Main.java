@@ -75,6 +75,10 @@ public final class Main {
       SwitchboardConfig c = app.config();
       log.info("Switchboard listening on http://{}:{} | database: {} | {} channels, {} client keys",
           c.server().host(), app.port(), app.store().describe(), c.channels().size(), c.apiKeys().size());
+      if (c.management().enabled()) {
+        log.info("management API on http://{}:{}/api/v1", c.management().separateListener() ? c.management().host() : c.server().host(),
+            c.management().separateListener() ? app.managementPort() : app.port());
+      }
     } catch (ConfigException e) {
       vertx.close();
       exit(log, 2, "configuration error: " + e.getMessage());

@@ -13,13 +13,12 @@ final class Passwords {
 
   private final Vertx vertx;
   private final BCryptPasswordEncoder encoder;
-  /** Checked when the username is unknown, so both cases cost the same time. */
-  private final String dummyHash;
+  /** Checked when the username is unknown, so both cases cost the same time; made on a worker at first use. */
+  private volatile String dummyHash;
 
   Passwords(Vertx vertx, int strength) {
     this.vertx = vertx;
     this.encoder = new BCryptPasswordEncoder(strength);
-    this.dummyHash = encoder.encode(random(16));
   }
 
   Future<String> hash(String password) {
@@ -30,6 +29,9 @@ final class Passwords {
   Future<Boolean> matches(String password, String hash) {
     return vertx.executeBlocking(() -> {
       try {
+        if (hash == null && dummyHash == null) {
+          dummyHash = encoder.encode(random(16));
+        }
         boolean ok = encoder.matches(password, hash == null ? dummyHash : hash);
         return ok && hash != null;
       } catch (IllegalArgumentException e) {

@@ -127,6 +127,15 @@ class InputSafetyTest {
   }
 
   @Test
+  void aFailedLoginWithAnyLongUsernameIsAuditedWithinTheColumnSize() {
+    String name = "u".repeat(250);
+    assertEquals(401, api.login(name, "whatever").status());
+    JsonObject entry = api.get("/audit?action=auth.login_failed&limit=500", admin).json().getJsonArray("items").stream()
+        .map(o -> (JsonObject) o).filter(e -> e.getString("actor").startsWith("uuuu")).findFirst().orElseThrow();
+    assertEquals(191, entry.getString("actor").length(), "cut to fit actor VARCHAR(191) on MySQL and PostgreSQL");
+  }
+
+  @Test
   void fuzzedWriteBodiesNeverCauseAServerError() {
     List<Object> values = List.of("", " ", HOSTILE.get(0), -1, 0, Long.MAX_VALUE, 1e308, true, new JsonArray(), new JsonObject(),
         new JsonArray().add((Object) null), new JsonObject().put("a", new JsonObject().put("b", "c")));
