@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The management API's router: CORS (only when origins are configured), a bounded body, the
@@ -31,13 +32,8 @@ final class AdminApi {
   private AdminApi() {}
 
   static Router router(Vertx vertx, AdminContext context) {
-    Store store = context.store;
-    Tokens tokens = new Tokens(vertx, context.config.jwtAlgorithm(), context.keys, context.config.accessTokenTtlMs(),
-        context.config.refreshTokenTtlMs());
-    Authenticator auth = new Authenticator(tokens, store.admin());
-    Dispatcher dispatcher = new Dispatcher(auth);
-    Audit audit = new Audit(store.admin());
-    PoolReload pool = new PoolReload(vertx);
+    Tokens tokens = tokens(vertx, context);
+    Dispatcher dispatcher = new Dispatcher(new Authenticator(tokens, context.store.admin()));
 
     Router router = Router.router(vertx);
     if (!context.config.corsOrigins().isEmpty()) {
@@ -46,18 +42,35 @@ final class AdminApi {
           .allowedHeaders(Set.of("authorization", "content-type")).maxAgeSeconds(600));
     }
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    for (Endpoint e : endpoints(store, tokens, auth, audit, pool, context)) {
+    List<Endpoint> table = table(vertx, context, tokens);
+    for (Endpoint e : table) {
       router.route(e.method(), e.routerPath()).handler(ctx -> dispatcher.handle(ctx, e));
     }
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(OPENAPI));
-    router.route().handler(ctx -> Dispatcher.fail(ctx, ApiError.of(404, "not_found",
-        "No management endpoint " + ctx.request().method() + " " + shorten(ctx.request().path()) + ".")));
+    List<Pattern> known = table.stream().map(e -> Pattern.compile(e.path().replaceAll("\\{[A-Za-z]+}", "[^/]+"))).toList();
+    router.route().handler(ctx -> {
+      String path = ctx.request().path();
+      String relative = path.startsWith(BASE) ? path.substring(BASE.length()) : path;
+      boolean otherMethod = known.stream().anyMatch(p -> p.matcher(relative).matches());
+      Dispatcher.fail(ctx, otherMethod
+          ? ApiError.of(405, "method_not_allowed", "Method " + ctx.request().method() + " is not allowed here.")
+          : ApiError.of(404, "not_found", "No management endpoint " + ctx.request().method() + " " + shorten(path) + "."));
+    });
     router.route().failureHandler(ctx -> Dispatcher.fail(ctx, failure(ctx.statusCode(), ctx.failure())));
     return router;
   }
 
-  private static List<Endpoint> endpoints(Store store, Tokens tokens, Authenticator auth, Audit audit, PoolReload pool,
-      AdminContext context) {
+  static Tokens tokens(Vertx vertx, AdminContext context) {
+    return new Tokens(vertx, context.config.jwtAlgorithm(), context.keys, context.config.accessTokenTtlMs(),
+        context.config.refreshTokenTtlMs());
+  }
+
+  /** The route table: every operation with its role. */
+  static List<Endpoint> table(Vertx vertx, AdminContext context, Tokens tokens) {
+    Store store = context.store;
+    Authenticator auth = new Authenticator(tokens, store.admin());
+    Audit audit = new Audit(store.admin());
+    PoolReload pool = new PoolReload(vertx);
     List<Endpoint> all = new ArrayList<>();
     all.addAll(new AuthRoutes(store.admin(), tokens, auth, context.passwords, context.limiter, audit).endpoints());
     all.addAll(new UserRoutes(store.admin(), context.passwords, audit).endpoints());

@@ -121,6 +121,10 @@ class InputSafetyTest {
       assertTrue(r.json().getJsonObject("error").getString("code") != null);
     }
     assertTrue(api.get("/audit", admin).json().getLong("total") > 0);
+    Reply wrongMethod = api.call(HttpMethod.PUT, "/keys", admin, new JsonObject());
+    assertEquals(405, wrongMethod.status());
+    assertEquals("method_not_allowed", wrongMethod.json().getJsonObject("error").getString("code"));
+    assertEquals(404, api.call(HttpMethod.PUT, "/keyss", admin, new JsonObject()).status());
     Reply injected = api.get("/audit?actor=%27%20OR%20%271%27=%271", admin);
     assertEquals(200, injected.status());
     assertEquals(0, injected.json().getLong("total"), "the filter is a value, not SQL");

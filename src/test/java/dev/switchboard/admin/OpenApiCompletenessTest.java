@@ -68,6 +68,16 @@ class OpenApiCompletenessTest {
       phantom.removeAll(routes);
       assertEquals(new TreeSet<>(), undocumented, "routes missing from openapi.json");
       assertEquals(new TreeSet<>(), phantom, "documented operations that are not routed");
+
+      // the role each operation documents is the role the route table enforces
+      TreeSet<String> wrongRole = new TreeSet<>();
+      for (Endpoint e : AdminApi.table(vertx, context, AdminApi.tokens(vertx, context))) {
+        String documentedRole = doc.getJsonObject("paths").getJsonObject(e.path())
+            .getJsonObject(e.method().name().toLowerCase(Locale.ROOT)).getString("x-required-role");
+        String enforced = e.role() == null ? "none" : e.role().wire();
+        if (!enforced.equals(documentedRole)) wrongRole.add(e.method() + " " + e.path() + ": " + documentedRole + " vs " + enforced);
+      }
+      assertEquals(new TreeSet<>(), wrongRole, "x-required-role in openapi.json vs the route table");
     } finally {
       store.close().await();
     }
