@@ -35,6 +35,18 @@ final class SqlAdminStore implements AdminStore {
     return client.preparedQuery(d.sql(portable)).execute(params);
   }
 
+  /**
+   * A unique index that refused a row another transaction inserted since the pre-check (the
+   * check and the insert are not serialized) is still a duplicate, not a server error.
+   */
+  private static <T> Future<T> conflictOnUnique(Future<T> write, String field, String message) {
+    return write.recover(err -> {
+      String text = String.valueOf(err.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      boolean unique = text.contains("unique") || text.contains("duplicate");
+      return Future.failedFuture(unique && !(err instanceof StoreConflict) ? new StoreConflict(field, message) : err);
+    });
+  }
+
   private static <T> T first(RowSet<Row> rows, java.util.function.Function<Row, T> map) {
     return rows.size() == 0 ? null : map.apply(rows.iterator().next());
   }
@@ -72,13 +84,13 @@ final class SqlAdminStore implements AdminStore {
   @Override
   public Future<User> createUser(String username, String passwordHash, String role, boolean enabled) {
     long now = System.currentTimeMillis();
-    return Transactions.run(pool, d, conn -> q(conn, "SELECT id FROM admin_users WHERE username = ?", Tuple.of(username))
+    return conflictOnUnique(Transactions.run(pool, d, conn -> q(conn, "SELECT id FROM admin_users WHERE username = ?", Tuple.of(username))
         .compose(rows -> rows.size() > 0
             ? Future.failedFuture(new StoreConflict("username", "a user with this username exists"))
             : q(conn, "INSERT INTO admin_users (username, password_hash, role, enabled, created_at, updated_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", Tuple.of(username, passwordHash, role, d.flagParam(enabled), now, now)))
         .compose(v -> q(conn, "SELECT " + USER_COLUMNS + " FROM admin_users WHERE username = ?", Tuple.of(username)))
-        .map(rows -> first(rows, SqlAdminStore::user)));
+        .map(rows -> first(rows, SqlAdminStore::user))), "username", "a user with this username exists");
   }
 
   @Override
@@ -196,12 +208,14 @@ final class SqlAdminStore implements AdminStore {
 
   @Override
   public Future<Long> createChannel(ChannelDraft draft) {
-    return Transactions.run(pool, d, conn -> new ChannelWrites(conn, d, secrets).create(draft));
+    return conflictOnUnique(Transactions.run(pool, d, conn -> new ChannelWrites(conn, d, secrets).create(draft)),
+        "name", "a channel with this name exists");
   }
 
   @Override
   public Future<Boolean> updateChannel(long id, ChannelDraft draft) {
-    return Transactions.run(pool, d, conn -> new ChannelWrites(conn, d, secrets).update(id, draft));
+    return conflictOnUnique(Transactions.run(pool, d, conn -> new ChannelWrites(conn, d, secrets).update(id, draft)),
+        "name", "a channel with this name exists");
   }
 
   @Override

@@ -170,6 +170,33 @@ abstract class AdminStoreContractTest {
     assertEquals(1, store.channels().await().size());
   }
 
+  @Test
+  void concurrentCreatesOfOneNameSucceedOnceAndOtherwiseConflict() {
+    List<Future<Long>> channels = new java.util.ArrayList<>();
+    List<Future<AdminStore.User>> users = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      channels.add(admin.createChannel(new ChannelDraft("race", "openai", List.of("http://r/v1"), List.of("m"), Map.of(), 0, 1, true,
+          List.of("k" + i))));
+      users.add(admin.createUser("racer", "h", "viewer", true));
+    }
+    assertEquals(1, successes(channels));
+    assertEquals(1, successes(users));
+  }
+
+  /** How many succeeded; any failure other than a conflict fails the test. */
+  private static int successes(List<? extends Future<?>> writes) {
+    int ok = 0;
+    for (Future<?> f : writes) {
+      try {
+        f.await();
+        ok++;
+      } catch (StoreConflict expected) {
+        // the others
+      }
+    }
+    return ok;
+  }
+
   private Channel channel(long id) {
     return store.channels().await().stream().filter(c -> c.id() == id).findFirst().orElseThrow();
   }
