@@ -33,7 +33,7 @@ final class AdminApi {
 
   static Router router(Vertx vertx, AdminContext context) {
     Tokens tokens = tokens(vertx, context);
-    Dispatcher dispatcher = new Dispatcher(new Authenticator(tokens, context.store.admin()));
+    Dispatcher dispatcher = new Dispatcher(new Authenticator(tokens, context.store.admin()), context.config.trustForwardedFor());
 
     Router router = Router.router(vertx);
     if (!context.config.corsOrigins().isEmpty()) {

@@ -9,10 +9,12 @@ final class Call {
 
   final RoutingContext ctx;
   final Principal principal;
+  private final boolean trustForwardedFor;
 
-  Call(RoutingContext ctx, Principal principal) {
+  Call(RoutingContext ctx, Principal principal, boolean trustForwardedFor) {
     this.ctx = ctx;
     this.principal = principal;
+    this.trustForwardedFor = trustForwardedFor;
   }
 
   /** The numeric {@code {id}} of the path; anything else names no resource. */
@@ -53,8 +55,16 @@ final class Call {
     return o;
   }
 
-  /** The client address, for the audit log and login limits. */
+  /**
+   * The client address, for the audit log and login limits: behind a trusted reverse proxy the
+   * last {@code X-Forwarded-For} entry (the one the proxy added; earlier ones the client can forge).
+   */
   String remote() {
+    String forwarded = trustForwardedFor ? ctx.request().getHeader("x-forwarded-for") : null;
+    if (forwarded != null) {
+      String last = forwarded.substring(forwarded.lastIndexOf(',') + 1).trim();
+      if (!last.isEmpty()) return last.length() > 64 ? last.substring(0, 64) : last;
+    }
     var address = ctx.request().remoteAddress();
     return address == null ? "unknown" : address.hostAddress();
   }

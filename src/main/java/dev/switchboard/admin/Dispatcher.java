@@ -20,9 +20,11 @@ final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
   private final Authenticator auth;
+  private final boolean trustForwardedFor;
 
-  Dispatcher(Authenticator auth) {
+  Dispatcher(Authenticator auth, boolean trustForwardedFor) {
     this.auth = auth;
+    this.trustForwardedFor = trustForwardedFor;
   }
 
   void handle(RoutingContext ctx, Endpoint endpoint) {
@@ -31,7 +33,7 @@ final class Dispatcher {
         : auth.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).compose(p -> p.role().includes(endpoint.role())
             ? Future.succeededFuture(p)
             : Future.failedFuture(ApiError.forbidden("This needs the " + endpoint.role().wire() + " role.")));
-    caller.compose(p -> endpoint.action().run(new Call(ctx, p)))
+    caller.compose(p -> endpoint.action().run(new Call(ctx, p, trustForwardedFor)))
         .onSuccess(reply -> send(ctx.response(), reply.status(), reply.body()))
         .onFailure(err -> fail(ctx, err));
   }

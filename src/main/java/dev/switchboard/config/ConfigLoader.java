@@ -143,7 +143,7 @@ public final class ConfigLoader {
     return new SwitchboardConfig.Management(m.bool("enabled", true), m.string("host", "0.0.0.0"),
         m.integer("port", 0, 0, 65535), alg, privateKey, publicKey, access, refresh, List.copyOf(origins),
         m.integer("loginMaxAttempts", 5, 1, 1000), Math.max(1_000, m.millis("loginWindow", 15 * 60_000L)),
-        Math.max(1_000, m.millis("loginLockout", 15 * 60_000L)));
+        Math.max(1_000, m.millis("loginLockout", 15 * 60_000L)), m.bool("trustForwardedFor", false));
   }
 
   private static List<ChannelConfig> channels(Section top) {

@@ -24,7 +24,8 @@ final class EnvOverrides {
       Map.entry("stats", Set.of("flushInterval", "batchSize", "queueCapacity")),
       Map.entry("security", Set.of("masterKeyFile")),
       Map.entry("management", Set.of("enabled", "host", "port", "jwtAlgorithm", "jwtPrivateKeyFile", "jwtPublicKeyFile",
-          "accessTokenTtl", "refreshTokenTtl", "corsOrigins", "loginMaxAttempts", "loginWindow", "loginLockout")));
+          "accessTokenTtl", "refreshTokenTtl", "corsOrigins", "loginMaxAttempts", "loginWindow", "loginLockout",
+          "trustForwardedFor")));
 
   /** Variables with this prefix that are not configuration overrides. */
   private static final Set<String> NOT_OVERRIDES = Set.of("MASTER", "ADMIN", "TEST");

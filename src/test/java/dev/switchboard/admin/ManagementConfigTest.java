@@ -31,6 +31,7 @@ class ManagementConfigTest {
     assertEquals(7 * 24 * 3_600_000L, m.refreshTokenTtlMs());
     assertEquals(List.of(), m.corsOrigins());
     assertEquals(5, m.loginMaxAttempts());
+    assertFalse(m.trustForwardedFor());
   }
 
   @Test
@@ -39,7 +40,9 @@ class ManagementConfigTest {
         "SWITCHBOARD_MANAGEMENT_PORT", "9090", "SWITCHBOARD_MANAGEMENT_HOST", "127.0.0.1",
         "SWITCHBOARD_MANAGEMENT_ACCESS_TOKEN_TTL", "5m", "SWITCHBOARD_MANAGEMENT_ENABLED", "false",
         "SWITCHBOARD_MANAGEMENT_CORS_ORIGINS", "https://a.example.com, https://b.example.com/",
-        "SWITCHBOARD_MANAGEMENT_LOGIN_MAX_ATTEMPTS", "3", "SWITCHBOARD_MANAGEMENT_LOGIN_LOCKOUT", "1h"));
+        "SWITCHBOARD_MANAGEMENT_LOGIN_MAX_ATTEMPTS", "3", "SWITCHBOARD_MANAGEMENT_LOGIN_LOCKOUT", "1h",
+        "SWITCHBOARD_MANAGEMENT_TRUST_FORWARDED_FOR", "true"));
+    assertTrue(m.trustForwardedFor());
     assertEquals(9090, m.port());
     assertTrue(m.separateListener());
     assertEquals("127.0.0.1", m.host());

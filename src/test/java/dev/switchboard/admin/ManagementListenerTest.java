@@ -65,6 +65,42 @@ class ManagementListenerTest {
     }
   }
 
+  private static MultiMap forwardedFor(String chain) {
+    return MultiMap.caseInsensitiveMultiMap().add("x-forwarded-for", chain).add("content-type", "application/json");
+  }
+
+  private static Buffer login(String user, String password) {
+    return new JsonObject().put("username", user).put("password", password).toBuffer();
+  }
+
+  @Test
+  void behindATrustedProxyTheLastForwardedAddressIsTheClient(Vertx vertx) {
+    try (AdminFixture api = AdminFixture.start(TestGateway.builder(vertx).management("trustForwardedFor", true))) {
+      // the client forges the first entry; the proxy appended the real address last
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, api.raw(HttpMethod.POST, "/auth/login", null, login("nobody" + i, "x"),
+            forwardedFor("198.51.100.1, 203.0.113.7")).status());
+      }
+      assertEquals(429, api.raw(HttpMethod.POST, "/auth/login", null, login("view", AdminFixture.PASSWORD),
+          forwardedFor("203.0.113.7")).status(), "that client is locked out");
+      assertEquals(200, api.raw(HttpMethod.POST, "/auth/login", null, login("view", AdminFixture.PASSWORD),
+          forwardedFor("198.51.100.1, 203.0.113.8")).status(), "another client behind the same proxy is not");
+      JsonObject entry = api.get("/audit?action=auth.login_failed&limit=1", api.token("admin")).json().getJsonArray("items").getJsonObject(0);
+      assertEquals("203.0.113.7", entry.getString("remote"));
+    }
+  }
+
+  @Test
+  void withoutTrustTheForwardedHeaderIsIgnored(Vertx vertx) {
+    try (AdminFixture api = AdminFixture.start(vertx)) {
+      for (int i = 0; i < 5; i++) {
+        api.raw(HttpMethod.POST, "/auth/login", null, login("nobody" + i, "x"), forwardedFor("203.0.113." + i));
+      }
+      assertEquals(429, api.raw(HttpMethod.POST, "/auth/login", null, login("view", AdminFixture.PASSWORD),
+          forwardedFor("203.0.113.99")).status(), "a forged header does not escape the per-address limit");
+    }
+  }
+
   @Test
   void disabledMeansNoApiAndNoUsers(Vertx vertx) {
     try (TestGateway gateway = TestGateway.builder(vertx).management("enabled", false).start()) {
