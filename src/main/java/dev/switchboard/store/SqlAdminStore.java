@@ -108,7 +108,7 @@ final class SqlAdminStore implements AdminStore {
 
   @Override
   public Future<Boolean> deleteUser(long id) {
-    // sessions first: MySQL and SQLite cascade, but not every SQLite connection has foreign keys on
+    // sessions first, explicitly: the schema cascades, but this does not depend on the foreign key setting
     return q(pool, "DELETE FROM admin_sessions WHERE user_id = ?", Tuple.of(id))
         .compose(v -> q(pool, "DELETE FROM admin_users WHERE id = ?", Tuple.of(id)))
         .map(rows -> rows.rowCount() > 0);

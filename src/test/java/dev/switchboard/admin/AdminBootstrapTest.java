@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /** The first start's admin user and the signing keys. */
@@ -98,20 +100,21 @@ class AdminBootstrapTest {
     }
   }
 
-  @Test
-  void rs256KeysFromPemFilesSignTheTokens(Vertx vertx) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
+  @ParameterizedTest
+  @CsvSource({"RS256, RSA, 2048", "ES256, EC, 256"})
+  void asymmetricKeysFromPemFilesSignTheTokens(String alg, String keyType, int size, Vertx vertx) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance(keyType);
+    generator.initialize(size);
     KeyPair pair = generator.generateKeyPair();
     Path priv = dir.resolve("jwt-private.pem");
     Path pub = dir.resolve("jwt-public.pem");
     Files.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
     Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-    try (AdminFixture api = AdminFixture.start(TestGateway.builder(vertx).management("jwtAlgorithm", "RS256")
+    try (AdminFixture api = AdminFixture.start(TestGateway.builder(vertx).management("jwtAlgorithm", alg)
         .management("jwtPrivateKeyFile", priv.toString()).management("jwtPublicKeyFile", pub.toString()))) {
       String token = api.token("view");
       JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
-      assertEquals("RS256", header.getString("alg"));
+      assertEquals(alg, header.getString("alg"));
       Reply me = api.get("/auth/me", token);
       assertEquals(200, me.status(), me.text());
       String[] parts = token.split("\\.");
