@@ -75,6 +75,10 @@ public final class Main {
       SwitchboardConfig c = app.config();
       log.info("Switchboard listening on http://{}:{} | database: {} | {} channels, {} client keys",
           c.server().host(), app.port(), app.store().describe(), c.channels().size(), c.apiKeys().size());
+      if (c.management().enabled()) {
+        log.info("management API on http://{}:{}/api/v1", c.management().separateListener() ? c.management().host() : c.server().host(),
+            c.management().separateListener() ? app.managementPort() : app.port());
+      }
     } catch (ConfigException e) {
       vertx.close();
       exit(log, 2, "configuration error: " + e.getMessage());
@@ -128,7 +132,8 @@ public final class Main {
     keys.removeIf(k -> k.name().equals("demo"));
     keys.add(new SwitchboardConfig.ApiKeyConfig("demo", key, null, List.of()));
     SwitchboardConfig withDemo = new SwitchboardConfig(config.server(), config.database(), config.redis(), config.limits(),
-        config.routing(), config.stats(), config.security(), List.copyOf(channels), List.copyOf(keys), config.pricing());
+        config.routing(), config.stats(), config.security(), List.copyOf(channels), List.copyOf(keys), config.pricing(),
+        config.management());
     Future<Switchboard> started = Switchboard.start(vertx, withDemo, metrics, upstream);
     Switchboard app = started.await();
     log.info("demo mode: channel 'demo' (model 'demo') and client key {}", key);

@@ -1,5 +1,8 @@
 package dev.switchboard;
 
+import dev.switchboard.admin.AdminBootstrap;
+import dev.switchboard.admin.AdminContext;
+import dev.switchboard.admin.AdminVerticle;
 import dev.switchboard.bus.LocalCodec;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.demo.DemoUpstream;
@@ -41,6 +44,7 @@ public final class Switchboard {
   private final PriceService pricing;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private int managementPort = -1;
 
   private Switchboard(Vertx vertx, SwitchboardConfig config, Store store, DemoUpstream demo) {
     this.vertx = vertx;
@@ -58,18 +62,20 @@ public final class Switchboard {
   static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, DemoUpstream demo) {
     LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, UsageRecord.class, WorkerJob.class, WorkerJob.Result.class);
     return vertx.executeBlocking(() -> SecretBox.load(Path.of(config.security().masterKeyFile())))
-        .compose(secrets -> Store.open(vertx, config.database(), secrets))
-        .compose(store -> {
+        .compose(secrets -> Store.open(vertx, config.database(), secrets).compose(store -> {
           Switchboard app = new Switchboard(vertx, config, store, demo);
           return store.syncDeclaredChannels(config.channels())
               .compose(v -> store.syncDeclaredKeys(config.apiKeys()))
-              .compose(v -> app.deploy(metrics))
+              .compose(v -> !config.management().enabled() ? Future.succeededFuture((AdminContext) null)
+                  : AdminBootstrap.prepare(vertx, store, secrets, config.management(),
+                      System.getenv(AdminBootstrap.ADMIN_PASSWORD_ENV)))
+              .compose(admin -> app.deploy(metrics, admin))
               .map(app)
               .recover(err -> app.stop().transform(x -> Future.failedFuture(err)));
-        });
+        }));
   }
 
-  private Future<Void> deploy(GatewayMetrics metrics) {
+  private Future<Void> deploy(GatewayMetrics metrics, AdminContext admin) {
     int edges = config.server().instances() > 0 ? config.server().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
@@ -80,19 +86,30 @@ public final class Switchboard {
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)).onSuccess(deployments::add))
-        .compose(v -> deployEdge(metrics, listenPort))
+        .compose(v -> deployEdge(metrics, listenPort, admin))
         .compose(first -> {
           port = first;
           Future<Void> rest = Future.succeededFuture();
           for (int i = 1; i < edges; i++) {
-            rest = rest.compose(v -> deployEdge(metrics, listenPort).mapEmpty());
+            rest = rest.compose(v -> deployEdge(metrics, listenPort, admin).mapEmpty());
           }
           return rest;
-        });
+        })
+        .compose(v -> deployAdminListener(admin));
   }
 
-  private Future<Integer> deployEdge(GatewayMetrics metrics, int atPort) {
-    EdgeVerticle edge = new EdgeVerticle(config, store, metrics, atPort);
+  /** The management API's own listener, when it is configured apart from the gateway's. */
+  private Future<Void> deployAdminListener(AdminContext admin) {
+    if (admin == null || !admin.config().separateListener()) {
+      return Future.succeededFuture();
+    }
+    AdminVerticle verticle = new AdminVerticle(admin);
+    return deployOne(verticle, new DeploymentOptions()).onSuccess(v -> managementPort = verticle.actualPort());
+  }
+
+  private Future<Integer> deployEdge(GatewayMetrics metrics, int atPort, AdminContext admin) {
+    boolean shared = admin != null && !admin.config().separateListener();
+    EdgeVerticle edge = new EdgeVerticle(config, store, metrics, atPort, shared ? admin::mount : null);
     return deployOne(edge, new DeploymentOptions()).map(v -> edge.actualPort());
   }
 
@@ -121,6 +138,11 @@ public final class Switchboard {
   /** Prices requests with the current price book; safe to call from any thread. */
   public Pricing pricing() {
     return pricing;
+  }
+
+  /** The management API's own port, or -1 when it shares the gateway's listener or is off. */
+  public int managementPort() {
+    return managementPort;
   }
 
   public Store store() {

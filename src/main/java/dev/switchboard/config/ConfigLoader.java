@@ -60,7 +60,7 @@ public final class ConfigLoader {
       log.info("ignoring environment variables that name no configuration section: {}", ignored);
     }
     Section top = new Section("", root, Set.of("server", "database", "redis", "limits", "routing", "stats", "security", "pricing", "channels",
-        "apiKeys"));
+        "apiKeys", "management"));
 
     Section s = Section.of("server", top.raw("server"), EnvOverrides.SECTIONS.get("server"));
     var server = new SwitchboardConfig.Server(s.string("host", "0.0.0.0"), s.integer("port", 8080, 0, 65535),
@@ -107,7 +107,44 @@ public final class ConfigLoader {
     var security = new SwitchboardConfig.Security(se.string("masterKeyFile", "data/master.key"));
 
     return new SwitchboardConfig(server, database, new SwitchboardConfig.Redis(redisUrl), limits, routing, stats,
-        security, channels(top), apiKeys(top), PricingConfig.parse(top.raw("pricing")));
+        security, channels(top), apiKeys(top), PricingConfig.parse(top.raw("pricing")), management(top));
+  }
+
+  private static final Set<String> JWT_ALGORITHMS = Set.of("HS256", "RS256", "ES256");
+
+  private static SwitchboardConfig.Management management(Section top) {
+    Section m = Section.of("management", top.raw("management"), EnvOverrides.SECTIONS.get("management"));
+    String alg = m.string("jwtAlgorithm", "HS256").toUpperCase(Locale.ROOT);
+    if (!JWT_ALGORITHMS.contains(alg)) {
+      throw new ConfigException("management.jwtAlgorithm", "must be one of HS256, RS256, ES256, got '" + alg + "'");
+    }
+    String privateKey = m.string("jwtPrivateKeyFile", null);
+    String publicKey = m.string("jwtPublicKeyFile", null);
+    if (!alg.equals("HS256") && (privateKey == null || publicKey == null)) {
+      throw new ConfigException("management.jwtPrivateKeyFile", alg + " needs jwtPrivateKeyFile and jwtPublicKeyFile (PEM)");
+    }
+    long access = m.millis("accessTokenTtl", 15 * 60_000L);
+    long refresh = m.millis("refreshTokenTtl", 7 * 24 * 3_600_000L);
+    if (access < 10_000) {
+      throw new ConfigException("management.accessTokenTtl", "must be at least 10s");
+    }
+    if (refresh < access) {
+      throw new ConfigException("management.refreshTokenTtl", "must not be shorter than accessTokenTtl");
+    }
+    List<String> origins = new ArrayList<>();
+    // from the environment the list arrives as one comma-separated string
+    for (String item : m.strings("corsOrigins")) {
+      for (String origin : item.split(",")) {
+        String o = stripSlash(origin.trim());
+        if (o.isEmpty()) continue;
+        if (!o.equals("*")) checkUrl(m.key("corsOrigins"), o);
+        origins.add(o);
+      }
+    }
+    return new SwitchboardConfig.Management(m.bool("enabled", true), m.string("host", "0.0.0.0"),
+        m.integer("port", 0, 0, 65535), alg, privateKey, publicKey, access, refresh, List.copyOf(origins),
+        m.integer("loginMaxAttempts", 5, 1, 1000), Math.max(1_000, m.millis("loginWindow", 15 * 60_000L)),
+        Math.max(1_000, m.millis("loginLockout", 15 * 60_000L)), m.bool("trustForwardedFor", false));
   }
 
   private static List<ChannelConfig> channels(Section top) {

@@ -15,15 +15,18 @@ import java.util.TreeMap;
 final class EnvOverrides {
 
   /** Sections whose scalar keys can be set from the environment, with their known keys. */
-  static final Map<String, Set<String>> SECTIONS = Map.of(
-      "server", Set.of("host", "port", "instances", "shutdownGrace", "keepAlive"),
-      "database", Set.of("type", "url", "poolSize"),
-      "redis", Set.of("url"),
-      "limits", Set.of("maxBodyBytes", "maxSseEventBytes"),
-      "routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown"),
-      "stats", Set.of("flushInterval", "batchSize", "queueCapacity", "retentionDays"),
-      "pricing", Set.of("catalogueUrl", "syncInterval"),
-      "security", Set.of("masterKeyFile"));
+  static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
+      Map.entry("server", Set.of("host", "port", "instances", "shutdownGrace", "keepAlive")),
+      Map.entry("database", Set.of("type", "url", "poolSize")),
+      Map.entry("redis", Set.of("url")),
+      Map.entry("limits", Set.of("maxBodyBytes", "maxSseEventBytes")),
+      Map.entry("routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown")),
+      Map.entry("stats", Set.of("flushInterval", "batchSize", "queueCapacity", "retentionDays")),
+      Map.entry("pricing", Set.of("catalogueUrl", "syncInterval")),
+      Map.entry("security", Set.of("masterKeyFile")),
+      Map.entry("management", Set.of("enabled", "host", "port", "jwtAlgorithm", "jwtPrivateKeyFile", "jwtPublicKeyFile",
+          "accessTokenTtl", "refreshTokenTtl", "corsOrigins", "loginMaxAttempts", "loginWindow", "loginLockout",
+          "trustForwardedFor")));
 
   /** Variables with this prefix that are not configuration overrides. */
   private static final Set<String> NOT_OVERRIDES = Set.of("MASTER", "ADMIN", "TEST");

@@ -80,6 +80,16 @@ final class Section {
     return (int) n;
   }
 
+  boolean bool(String name, boolean dflt) {
+    Object v = json.getValue(name);
+    if (v == null) return dflt;
+    if (v instanceof Boolean b) return b;
+    String s = String.valueOf(v).trim().toLowerCase(java.util.Locale.ROOT);
+    if (s.equals("true")) return true;
+    if (s.equals("false")) return false;
+    throw new ConfigException(key(name), "expected true or false, got '" + v + "'");
+  }
+
   long millis(String name, long dflt) {
     Object v = json.getValue(name);
     return v == null ? dflt : Units.millis(key(name), v);

@@ -19,7 +19,7 @@ public record SwitchboardConfig(
     Security security,
     List<ChannelConfig> channels,
     List<ApiKeyConfig> apiKeys,
-    Pricing pricing) {
+    Pricing pricing, Management management) {
 
   /** Where the HTTP edge listens. {@code instances} 0 means one per event loop. */
   public record Server(String host, int port, int instances, long shutdownGraceMs, long keepAliveMs) {}
@@ -57,6 +57,24 @@ public record SwitchboardConfig(
 
   /** Where the master key for upstream secrets comes from when the environment has none. */
   public record Security(String masterKeyFile) {}
+
+  /**
+   * The management API under {@code /api/v1}. {@code port} 0 serves it on the gateway's own
+   * listener; otherwise on a separate one at {@code host:port}. {@code jwtAlgorithm} HS256 uses a
+   * generated secret kept encrypted in the database; RS256/ES256 read PEM key files.
+   * {@code trustForwardedFor} takes the client address (audit log, login limits) from the last
+   * {@code X-Forwarded-For} entry, as set by a reverse proxy in front.
+   */
+  public record Management(
+      boolean enabled, String host, int port, String jwtAlgorithm, String jwtPrivateKeyFile,
+      String jwtPublicKeyFile, long accessTokenTtlMs, long refreshTokenTtlMs, List<String> corsOrigins,
+      int loginMaxAttempts, long loginWindowMs, long loginLockoutMs, boolean trustForwardedFor) {
+
+    /** Whether the API has a listener of its own rather than the gateway's. */
+    public boolean separateListener() {
+      return port != 0;
+    }
+  }
 
   /** A channel declared in YAML; read-only at run time. */
   public record ChannelConfig(

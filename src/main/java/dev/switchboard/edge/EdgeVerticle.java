@@ -13,11 +13,13 @@ import dev.switchboard.upstream.UpstreamClient;
 import dev.switchboard.upstream.UpstreamType;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The HTTP edge, one instance per event loop: routes client requests, keeps the latest pool
@@ -30,15 +32,23 @@ public final class EdgeVerticle extends VerticleBase {
   private final Store store;
   private final GatewayMetrics metrics;
   private final int port;
+  private final BiConsumer<Vertx, Router> extraRoutes;
   private PoolSnapshot snapshot = PoolSnapshot.empty();
   private HttpServer server;
   private UpstreamClient upstream;
 
   public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port) {
+    this(config, store, metrics, port, null);
+  }
+
+  /** {@code extraRoutes} adds routes of other parts (the management API) to this edge's router. */
+  public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port,
+      BiConsumer<Vertx, Router> extraRoutes) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
     this.port = port;
+    this.extraRoutes = extraRoutes;
   }
 
   @Override
@@ -71,6 +81,9 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/health").handler(ops::health);
     router.get("/ready").handler(ops::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
+    if (extraRoutes != null) {
+      extraRoutes.accept(vertx, router);
+    }
     router.errorHandler(404, ctx -> OpenAiErrors.send(ctx.response(), new GatewayError(404, "invalid_request_error",
         "not_found", "Unknown path " + ctx.request().method() + " " + safePath(ctx.request().path()) + ".")));
     router.errorHandler(405, ctx -> OpenAiErrors.send(ctx.response(), new GatewayError(405, "invalid_request_error",

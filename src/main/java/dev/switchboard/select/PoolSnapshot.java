@@ -69,8 +69,10 @@ public final class PoolSnapshot {
     return version;
   }
 
+  /** The enabled, unexpired key with this hash, or null. */
   public ClientKey keyByHash(String sha256Hex) {
-    return keysByHash.get(sha256Hex);
+    ClientKey key = keysByHash.get(sha256Hex);
+    return key == null || key.expiredAt(System.currentTimeMillis()) ? null : key;
   }
 
   public int keyCount() {

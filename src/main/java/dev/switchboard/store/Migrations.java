@@ -28,7 +28,8 @@ final class Migrations {
       new Migration(1, "channels, credentials, api keys, usage records, settings",
           Migrations::initial),
       new Migration(2, "usage accounting: user, group, protocols, cache writes, cost; prices; hourly rollups",
-          UsageMigration::statements));
+          UsageMigration::statements),
+      new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management));
 
   private Migrations() {}
 
@@ -76,6 +77,40 @@ final class Migrations {
             "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"))
         .execute(Tuple.of(m.version(), m.description(), System.currentTimeMillis()))
         .mapEmpty());
+  }
+
+  private static List<String> management(Dialect d) {
+    String opts = d.tableOptions();
+    String lng = d.longType();
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS admin_users ("
+            + "id " + d.identity() + ", "
+            + "username " + d.varchar(191) + " NOT NULL UNIQUE, "
+            + "password_hash " + d.varchar(255) + " NOT NULL, "
+            + "role " + d.varchar(16) + " NOT NULL, "
+            + "enabled " + d.bool() + " NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "updated_at " + lng + " NOT NULL)" + opts,
+        "CREATE TABLE IF NOT EXISTS admin_sessions ("
+            + "id " + d.varchar(64) + " PRIMARY KEY, "
+            + "user_id " + lng + " NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "expires_at " + lng + " NOT NULL, "
+            + "revoked " + d.bool() + " NOT NULL, "
+            + "FOREIGN KEY (user_id) REFERENCES admin_users (id) ON DELETE CASCADE)" + opts,
+        d.createIndex("admin_sessions_user", "admin_sessions", "user_id"),
+        "CREATE TABLE IF NOT EXISTS audit_log ("
+            + "id " + d.identity() + ", "
+            + "ts " + lng + " NOT NULL, "
+            + "actor " + d.varchar(191) + " NOT NULL, "
+            + "action " + d.varchar(64) + " NOT NULL, "
+            + "target " + d.varchar(255) + ", "
+            + "remote " + d.varchar(64) + ", "
+            + "details TEXT)" + opts,
+        d.createIndex("audit_log_ts", "audit_log", "ts"),
+        // null = never expires; the prefix is what a listing shows of a key created at run time
+        "ALTER TABLE api_keys ADD COLUMN expires_at " + lng,
+        "ALTER TABLE api_keys ADD COLUMN key_prefix " + d.varchar(32));
   }
 
   private static List<String> initial(Dialect d) {

@@ -30,6 +30,7 @@ final class SqlStore implements Store {
   private final PriceTable prices;
   private final String selectSetting;
   private final String upsertSetting;
+  private final AdminStore admin;
 
   private SqlStore(Pool pool, Dialect dialect, SecretBox secrets, String description) {
     this.pool = pool;
@@ -40,6 +41,7 @@ final class SqlStore implements Store {
     this.prices = new PriceTable(pool, dialect);
     this.selectSetting = dialect.sql("SELECT value FROM settings WHERE name = ?");
     this.upsertSetting = dialect.upsertSetting();
+    this.admin = new SqlAdminStore(pool, dialect, secrets);
   }
 
   static Future<Store> open(Vertx vertx, SwitchboardConfig.Database config, SecretBox secrets) {
@@ -93,14 +95,15 @@ final class SqlStore implements Store {
   @Override
   public Future<List<ClientKey>> clientKeys() {
     return pool
-        .query("SELECT id, name, key_hash, models, enabled, source FROM api_keys ORDER BY id")
+        .query("SELECT id, name, key_hash, models, enabled, source, expires_at FROM api_keys ORDER BY id")
         .execute()
         .map(rows -> {
           List<ClientKey> out = new ArrayList<>();
           for (Row row : rows) {
             out.add(new ClientKey(row.getLong("id"), row.getString("name"),
                 row.getString("key_hash"), Columns.decodeList(row.getString("models")),
-                Dialect.readFlag(row, "enabled"), row.getString("source")));
+                Dialect.readFlag(row, "enabled"), row.getString("source"),
+                row.getValue("expires_at") == null ? 0 : row.getLong("expires_at")));
           }
           return out;
         });
@@ -162,6 +165,11 @@ final class SqlStore implements Store {
   @Override
   public Future<Void> putSetting(String name, String value) {
     return pool.preparedQuery(upsertSetting).execute(Tuple.of(name, value)).mapEmpty();
+  }
+
+  @Override
+  public AdminStore admin() {
+    return admin;
   }
 
   @Override

@@ -68,6 +68,9 @@ public interface Store {
 
   Future<Void> putSetting(String name, String value);
 
+  /** Users, sessions, run-time channels and keys, settings and the audit log of the management API. */
+  AdminStore admin();
+
   /** Cheap round trip to the database, for readiness. */
   Future<Void> ping();
 

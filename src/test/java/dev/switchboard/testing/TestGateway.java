@@ -103,6 +103,11 @@ public final class TestGateway implements AutoCloseable {
     return app.store();
   }
 
+  /** The management API's own port, or -1 when it is served on {@link #port()}. */
+  public int managementPort() {
+    return app.managementPort();
+  }
+
   public SwitchboardConfig config() {
     return config;
   }
@@ -249,6 +254,7 @@ public final class TestGateway implements AutoCloseable {
     private final JsonObject stats = new JsonObject().put("flushInterval", "50ms");
     // no catalogue sync: tests never reach out to the network
     private final JsonObject pricing = new JsonObject().put("syncInterval", 0);
+    private final JsonObject management = new JsonObject();
     private GatewayMetrics metrics;
 
     private Builder(Vertx vertx) {
@@ -286,6 +292,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** A {@code management} key: enabled, port, host, jwtAlgorithm, corsOrigins, loginMaxAttempts... */
+    public Builder management(String key, Object value) {
+      management.put(key, value);
+      return this;
+    }
+
     public Builder stats(String key, Object value) {
       stats.put(key, value);
       return this;
@@ -312,6 +324,7 @@ public final class TestGateway implements AutoCloseable {
           .put("routing", routing.copy())
           .put("stats", stats.copy())
           .put("pricing", pricing.copy())
+          .put("management", management.copy())
           .put("channels", channels.copy())
           .put("apiKeys", apiKeys.copy());
     }

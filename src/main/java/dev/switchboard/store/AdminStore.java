@@ -1,0 +1,94 @@
+package dev.switchboard.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the management API persists: its users and login sessions, channels and client keys
+ * created at run time ({@code source = 'api'}), settings and the audit log. A write that would
+ * duplicate a unique name fails with {@link StoreConflict}; one naming a missing row completes
+ * with {@code null} or {@code false}.
+ */
+public interface AdminStore {
+
+  /** A management user; the BCrypt hash never leaves the admin package's login code. */
+  record User(long id, String username, String passwordHash, String role, boolean enabled, long createdAt, long updatedAt) {
+    @Override
+    public String toString() {
+      return "User[id=" + id + ", username=" + username + ", role=" + role + ", enabled=" + enabled + "]";
+    }
+  }
+
+  /** A login session (one refresh token) joined with its user's current state. */
+  record Session(String id, long userId, String username, String role, boolean userEnabled, long expiresAt, boolean revoked) {}
+
+  /** A client key as the API lists it: never the key or its hash, only the prefix shown at creation. */
+  record Key(long id, String name, String prefix, List<String> models, boolean enabled, String source, long expiresAt, long createdAt) {}
+
+  /** A channel to create or replace; {@code keys} null keeps the stored credentials. */
+  record ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
+      int priority, int weight, boolean enabled, List<String> keys) {}
+
+  /** One recorded change. {@code details} is JSON text without secrets. */
+  record AuditEntry(long id, long ts, String actor, String action, String target, String remote, String details) {}
+
+  /** One page of rows and how many match in all. */
+  record Page<T>(List<T> items, long total) {}
+
+  Future<Long> countUsers();
+
+  Future<List<User>> users();
+
+  Future<User> user(long id);
+
+  Future<User> userByName(String username);
+
+  Future<User> createUser(String username, String passwordHash, String role, boolean enabled);
+
+  /** Changes what is not null; returns the updated user or null when absent. */
+  Future<User> updateUser(long id, String role, Boolean enabled, String passwordHash);
+
+  Future<Boolean> deleteUser(long id);
+
+  Future<Void> createSession(String id, long userId, long expiresAt);
+
+  Future<Session> session(String id);
+
+  Future<Void> revokeSession(String id);
+
+  /** Revokes every session of the user (password change, disable). */
+  Future<Void> revokeSessions(long userId);
+
+  Future<List<Key>> keys();
+
+  Future<Key> key(long id);
+
+  Future<Key> createKey(String name, String keyHash, String prefix, List<String> models, long expiresAt, boolean enabled);
+
+  /** Changes what is not null; {@code expiresAt} 0 clears the expiry, negative leaves it. */
+  Future<Key> updateKey(long id, String name, List<String> models, Boolean enabled, long expiresAt);
+
+  /** Replaces the hash (rotation); the old key stops working at the next snapshot. */
+  Future<Key> rotateKey(long id, String keyHash, String prefix);
+
+  Future<Boolean> deleteKey(long id);
+
+  /** Inserts a run-time channel with its credentials; returns its id. */
+  Future<Long> createChannel(ChannelDraft draft);
+
+  /** Replaces a run-time channel's fields (and credentials when given); false when absent. */
+  Future<Boolean> updateChannel(long id, ChannelDraft draft);
+
+  Future<Boolean> deleteChannel(long id);
+
+  /** Every setting, by name. */
+  Future<Map<String, String>> settings();
+
+  Future<Boolean> deleteSetting(String name);
+
+  Future<Void> audit(long ts, String actor, String action, String target, String remote, String details);
+
+  /** Newest first; {@code actor} and {@code action} filter when not null. */
+  Future<Page<AuditEntry>> auditLog(int limit, int offset, String actor, String action);
+}
