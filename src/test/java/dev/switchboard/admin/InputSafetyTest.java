@@ -82,7 +82,7 @@ class InputSafetyTest {
     assertField(api.post("/channels", admin, channel("ok", "m").put("weight", 0)), "weight");
     assertField(api.post("/channels", admin, channel("ok", "m").put("enabled", "yes")), "enabled");
     assertField(api.post("/channels", admin, channel("ok", "m").put("baseUrls", new JsonArray().add("file:///etc/passwd"))), "baseUrls[0]");
-    assertField(api.post("/channels", admin, channel("ok", "m").put("type", "anthropic")), "type");
+    assertField(api.post("/channels", admin, channel("ok", "m").put("type", "cohere")), "type");
     assertField(api.post("/channels", admin, channel("line\nbreak", "m")), "name");
     assertField(api.post("/channels", admin, channel("ok", "m").put("models", new JsonArray())), "models");
     assertField(api.post("/keys", admin, new JsonObject().put("name", "ok").put("expiresAt", "tomorrow")), "expiresAt");
