@@ -1,0 +1,223 @@
+package dev.switchboard.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.RateLimitException;
+import com.anthropic.errors.UnauthorizedException;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlockParam;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.MessageTokensCount;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
+import com.anthropic.models.models.ModelInfo;
+import dev.switchboard.testing.Behavior;
+import dev.switchboard.testing.MockUpstream;
+import dev.switchboard.testing.RecordedRequest;
+import dev.switchboard.testing.TestGateway;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The official Anthropic Java SDK (anthropic-java) against the gateway's Messages edge, with
+ * every upstream type behind it. The SDK appends {@code /v1/messages} to its base URL, so the
+ * base is the gateway root; it sends the key as {@code x-api-key} with {@code anthropic-version}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AnthropicSdkTest {
+
+  private static final String KEY = "sk-client-anthropic-sdk-000000000001";
+  private static final String TEXT = "Claude-shaped words from whichever upstream";
+
+  private Vertx vertx;
+  private MockUpstream mock;
+  private TestGateway gateway;
+  private AnthropicClient client;
+
+  @BeforeAll
+  void start() {
+    vertx = Vertx.vertx();
+    mock = MockUpstream.start(vertx).await();
+    gateway = Upstream.gateway(vertx, mock, KEY);
+    client = sdk(KEY);
+  }
+
+  @AfterAll
+  void stop() {
+    try {
+      client.close();
+      gateway.close();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @BeforeEach
+  void reset() {
+    mock.reset();
+  }
+
+  private AnthropicClient sdk(String key) {
+    return AnthropicOkHttpClient.builder()
+        .baseUrl(gateway.baseUrl())
+        .apiKey(key)
+        .maxRetries(0)
+        .timeout(Duration.ofSeconds(20))
+        .build();
+  }
+
+  private static MessageCreateParams.Builder params(Upstream u) {
+    return MessageCreateParams.builder().model(u.model()).maxTokens(256).addUserMessage("Hi");
+  }
+
+  private static String text(Message m) {
+    return m.content().stream().flatMap(b -> b.text().stream()).map(t -> t.text()).collect(Collectors.joining());
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @EnumSource(Upstream.class)
+  void plainMessage(Upstream u) {
+    mock.enqueue(Behavior.ok().content(TEXT).usage(40, 12, 8, 0));
+    Message m = client.messages().create(params(u).build());
+
+    assertEquals(TEXT, text(m));
+    assertEquals(StopReason.END_TURN, m.stopReason().orElseThrow());
+    // Mock usage is in OpenAI terms: prompt 40 of which 8 cached; Anthropic reports the uncached rest.
+    assertEquals(32, m.usage().inputTokens(), "input_tokens = prompt - cached");
+    assertEquals(8, m.usage().cacheReadInputTokens().orElse(-1L), "cache_read_input_tokens");
+    assertEquals(12, m.usage().outputTokens());
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @EnumSource(Upstream.class)
+  void streamedMessageAccumulates(Upstream u) {
+    mock.enqueue(Behavior.ok().content(TEXT).chunks(5).usage(40, 12, 8, 0));
+    MessageAccumulator acc = MessageAccumulator.create();
+    try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params(u).build())) {
+      stream.stream().forEach(acc::accumulate);
+    }
+    Message m = acc.message();
+
+    assertEquals(TEXT, text(m));
+    assertEquals(StopReason.END_TURN, m.stopReason().orElseThrow());
+    assertEquals(32, m.usage().inputTokens());
+    assertEquals(8, m.usage().cacheReadInputTokens().orElse(-1L));
+    assertEquals(12, m.usage().outputTokens());
+  }
+
+  @ParameterizedTest(name = "{0} upstream, stream={1}")
+  @MethodSource("toolCells")
+  void toolCallRoundTrip(Upstream u, boolean stream) {
+    mock.enqueue(Behavior.ok().toolCall(Upstream.TOOL, Upstream.TOOL_ARGS_JSON), Behavior.ok().content("It is sunny in Oslo"));
+    Tool tool = Tool.builder().name(Upstream.TOOL).description("Current weather in a city")
+        .inputSchema(Tool.InputSchema.builder()
+            .properties(Tool.InputSchema.Properties.builder()
+                .putAdditionalProperty("city", JsonValue.from(Map.of("type", "string"))).build())
+            .required(List.of("city")).build())
+        .build();
+    MessageCreateParams first = MessageCreateParams.builder().model(u.model()).maxTokens(256)
+        .addTool(tool).addUserMessage("What is the weather in Oslo?").build();
+
+    Message answer;
+    if (stream) {
+      MessageAccumulator acc = MessageAccumulator.create();
+      try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(first)) {
+        s.stream().forEach(acc::accumulate);
+      }
+      answer = acc.message();
+    } else {
+      answer = client.messages().create(first);
+    }
+
+    assertEquals(StopReason.TOOL_USE, answer.stopReason().orElseThrow(), answer.toString());
+    ToolUseBlock call = answer.content().stream().flatMap(b -> b.toolUse().stream()).findFirst()
+        .orElseThrow(() -> new AssertionError("no tool_use block: " + answer));
+    assertEquals(Upstream.TOOL, call.name());
+    assertEquals(JsonValue.from(Map.of("city", "Oslo")), call._input());
+    assertTrue(call.id() != null && !call.id().isEmpty(), "tool_use id");
+
+    MessageCreateParams second = MessageCreateParams.builder().model(u.model()).maxTokens(256)
+        .addTool(tool).addUserMessage("What is the weather in Oslo?")
+        .addMessage(answer.toParam())
+        .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
+            ToolResultBlockParam.builder().toolUseId(call.id()).content(Upstream.TOOL_RESULT).build())))
+        .build();
+    Message done = client.messages().create(second);
+
+    assertEquals("It is sunny in Oslo", text(done));
+    assertEquals(2, mock.requests().size());
+    RecordedRequest seen = mock.requests().get(1);
+    u.assertToolRoundTrip(seen, u == Upstream.GEMINI ? null : call.id());
+  }
+
+  static List<Arguments> toolCells() {
+    List<Arguments> cells = new ArrayList<>();
+    for (Upstream u : Upstream.values()) {
+      cells.add(Arguments.of(u, false));
+      cells.add(Arguments.of(u, true));
+    }
+    return cells;
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @EnumSource(Upstream.class)
+  void countTokens(Upstream u) {
+    MessageTokensCount count = client.messages().countTokens(MessageCountTokensParams.builder()
+        .model(u.model()).addUserMessage("How many tokens are in this sentence?").build());
+    assertTrue(count.inputTokens() > 0, "input_tokens: " + count);
+  }
+
+  @Test
+  void modelsListNamesEveryChannelModel() {
+    List<String> ids = client.models().list().data().stream().map(ModelInfo::id).toList();
+    for (Upstream u : Upstream.values()) {
+      assertTrue(ids.contains(u.model()), u.model() + " in " + ids);
+    }
+  }
+
+  @Test
+  void aWrongKeyIsTheSdksAuthenticationError() {
+    AnthropicClient wrong = sdk("sk-not-a-key-of-this-gateway");
+    try {
+      UnauthorizedException e = assertThrows(UnauthorizedException.class,
+          () -> wrong.messages().create(params(Upstream.ANTHROPIC).build()));
+      assertEquals(401, e.statusCode());
+    } finally {
+      wrong.close();
+    }
+    assertEquals(0, mock.requestCount());
+  }
+
+  @ParameterizedTest(name = "{0} upstream")
+  @EnumSource(Upstream.class)
+  void anUpstream429IsTheSdksRateLimitError(Upstream u) {
+    mock.enqueue(Behavior.rateLimited(7));
+    RateLimitException e = assertThrows(RateLimitException.class, () -> client.messages().create(params(u).build()));
+    assertEquals(429, e.statusCode());
+    assertEquals(1, mock.requestCount());
+  }
+}
