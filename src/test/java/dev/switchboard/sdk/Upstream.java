@@ -39,6 +39,20 @@ enum Upstream {
     return "m-" + type;
   }
 
+  /**
+   * Runs {@code call}, which must throw {@code type}; any other outcome fails with what was
+   * thrown instead (its message holds the gateway's answer), not only its class name.
+   */
+  static <T extends Throwable> T expect(Class<T> type, org.junit.jupiter.api.function.Executable call) {
+    try {
+      call.execute();
+    } catch (Throwable t) {
+      if (type.isInstance(t)) return type.cast(t);
+      throw new AssertionError("expected " + type.getName() + " but got " + t, t);
+    }
+    throw new AssertionError("expected " + type.getName() + " but nothing was thrown");
+  }
+
   /** A gateway with one channel per upstream type on {@code mock}, and one client key. */
   static TestGateway gateway(Vertx vertx, MockUpstream mock, String clientKey) {
     var builder = TestGateway.builder(vertx).clientKey("client", clientKey).routing("retries", 0);
