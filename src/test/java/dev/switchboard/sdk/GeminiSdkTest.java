@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.genai.Client;
 import com.google.genai.ResponseStream;
 import com.google.genai.errors.ClientException;
+import com.google.genai.errors.ServerException;
 import com.google.genai.types.Candidate;
 import com.google.genai.types.Content;
 import com.google.genai.types.CountTokensResponse;
@@ -212,6 +213,38 @@ class GeminiSdkTest {
     EmbedContentResponse r = client.models.embedContent(u.model(), "Embed this sentence", null);
     List<Float> values = r.embeddings().orElseThrow().get(0).values().orElseThrow();
     assertFalse(values.isEmpty(), "embedding values: " + r);
+  }
+
+  /**
+   * What the SDK puts on the wire, seen by pointing it straight at the mock: the base URL is a
+   * plain {@code http://127.0.0.1:port} root, {@code /v1beta} is the SDK's default API version,
+   * the key travels as {@code x-goog-api-key} (never {@code Authorization}), streaming asks for
+   * {@code alt=sse}, and with {@code attempts(1)} a 503 is not retried.
+   */
+  @Test
+  void theSdkSpeaksTheGeminiWire() {
+    try (Client direct = Client.builder().apiKey("sk-direct").vertexAI(false)
+        .httpOptions(HttpOptions.builder().baseUrl(mock.root()).timeout(20_000)
+            .retryOptions(HttpRetryOptions.builder().attempts(1).build()).build())
+        .build()) {
+      mock.enqueue(Behavior.ok().content(TEXT).chunks(3));
+      StringBuilder text = new StringBuilder();
+      try (ResponseStream<GenerateContentResponse> s = direct.models.generateContentStream("m-direct", "Hi", null)) {
+        for (GenerateContentResponse chunk : s) text.append(chunk.text() == null ? "" : chunk.text());
+      }
+      assertEquals(TEXT, text.toString());
+      RecordedRequest r = mock.requests().get(0);
+      assertEquals("/v1beta/models/m-direct:streamGenerateContent", r.path());
+      assertEquals("sse", r.queryParam("alt"));
+      assertEquals("sk-direct", r.header("x-goog-api-key"));
+      assertEquals(null, r.header("authorization"));
+      assertTrue(r.body().getJsonArray("contents") != null, r.body().encode());
+
+      mock.enqueue(Behavior.status(503));
+      ServerException e = Upstream.expect(ServerException.class, () -> direct.models.generateContent("m-direct", "Hi", null));
+      assertEquals(503, e.code());
+      assertEquals(2, mock.requestCount(), "attempts(1): no retry");
+    }
   }
 
   @Test
