@@ -1,6 +1,7 @@
 package dev.switchboard.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.anthropic.client.AnthropicClient;
@@ -10,6 +11,7 @@ import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.RateLimitException;
 import com.anthropic.errors.UnauthorizedException;
 import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
@@ -175,6 +177,60 @@ class AnthropicSdkTest {
     assertEquals(2, mock.requests().size());
     RecordedRequest seen = mock.requests().get(1);
     u.assertToolRoundTrip(seen, u == Upstream.GEMINI ? null : call.id());
+  }
+
+  /**
+   * Extended thinking in a tool loop: the reasoning arrives as a thinking block before the
+   * tool_use, the SDK sends the whole assistant turn back (as the Anthropic API requires), and
+   * an Anthropic upstream gets the thinking block back with its signature intact, ahead of the
+   * tool_use it belongs to.
+   */
+  @ParameterizedTest(name = "{0} upstream, stream={1}")
+  @MethodSource("toolCells")
+  void thinkingSurvivesTheToolLoop(Upstream u, boolean stream) {
+    String thought = "The user wants Oslo weather so I call the tool";
+    mock.enqueue(Behavior.ok().thinking(thought).toolCall(Upstream.TOOL, Upstream.TOOL_ARGS_JSON),
+        Behavior.ok().content("It is sunny in Oslo"));
+    Tool tool = Tool.builder().name(Upstream.TOOL).inputSchema(Tool.InputSchema.builder()
+        .properties(Tool.InputSchema.Properties.builder()
+            .putAdditionalProperty("city", JsonValue.from(Map.of("type", "string"))).build()).build()).build();
+    MessageCreateParams first = MessageCreateParams.builder().model(u.model()).maxTokens(2048).enabledThinking(1024)
+        .addTool(tool).addUserMessage("What is the weather in Oslo?").build();
+    Message answer;
+    if (stream) {
+      MessageAccumulator acc = MessageAccumulator.create();
+      try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(first)) {
+        s.stream().forEach(acc::accumulate);
+      }
+      answer = acc.message();
+    } else {
+      answer = client.messages().create(first);
+    }
+
+    List<ContentBlock> blocks = answer.content();
+    assertTrue(blocks.size() >= 2 && blocks.get(0).isThinking() && blocks.get(blocks.size() - 1).isToolUse(),
+        "thinking first, tool_use last: " + answer);
+    assertEquals(thought, blocks.get(0).asThinking().thinking());
+    ToolUseBlock call = blocks.get(blocks.size() - 1).asToolUse();
+
+    MessageCreateParams second = MessageCreateParams.builder().model(u.model()).maxTokens(2048).enabledThinking(1024)
+        .addTool(tool).addUserMessage("What is the weather in Oslo?")
+        .addMessage(answer.toParam())
+        .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
+            ToolResultBlockParam.builder().toolUseId(call.id()).content(Upstream.TOOL_RESULT).build())))
+        .build();
+    assertEquals("It is sunny in Oslo", text(client.messages().create(second)));
+
+    RecordedRequest seen = mock.requests().get(1);
+    u.assertToolRoundTrip(seen, u == Upstream.GEMINI ? null : call.id());
+    if (u == Upstream.ANTHROPIC) {
+      String signature = blocks.get(0).asThinking().signature();
+      assertFalse(signature.isEmpty(), "signature");
+      io.vertx.core.json.JsonArray assistant = seen.body().getJsonArray("messages").getJsonObject(1).getJsonArray("content");
+      assertEquals("thinking", assistant.getJsonObject(0).getString("type"), assistant.encode());
+      assertEquals(signature, assistant.getJsonObject(0).getString("signature"), assistant.encode());
+      assertEquals(thought, assistant.getJsonObject(0).getString("thinking"), assistant.encode());
+    }
   }
 
   static List<Arguments> toolCells() {

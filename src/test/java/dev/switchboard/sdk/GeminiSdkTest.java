@@ -187,6 +187,10 @@ class GeminiSdkTest {
     FunctionCall call = calls.get(0);
     assertEquals(Upstream.TOOL, call.name().orElseThrow());
     assertEquals(Map.of("city", "Oslo"), call.args().orElseThrow());
+    if (u != Upstream.GEMINI) {
+      // The upstream named its call; the Gemini client must get that id to send it back.
+      assertTrue(call.id().isPresent(), "the upstream's call id reaches the Gemini client: " + call);
+    }
 
     FunctionResponse.Builder result = FunctionResponse.builder().name(Upstream.TOOL)
         .response(Map.of("result", Upstream.TOOL_RESULT));
