@@ -108,6 +108,7 @@ class AnthropicSdkTest {
   void plainMessage(Upstream u) {
     mock.enqueue(Behavior.ok().content(TEXT).usage(40, 12, 8, 0));
     Message m = client.messages().create(params(u).build());
+    m.validate(); // every field the SDK requires is there, with its type
 
     assertEquals(TEXT, text(m));
     assertEquals(StopReason.END_TURN, m.stopReason().orElseThrow());
@@ -126,6 +127,7 @@ class AnthropicSdkTest {
       stream.stream().forEach(acc::accumulate);
     }
     Message m = acc.message();
+    m.validate();
 
     assertEquals(TEXT, text(m));
     assertEquals(StopReason.END_TURN, m.stopReason().orElseThrow());
@@ -252,7 +254,13 @@ class AnthropicSdkTest {
 
   @Test
   void modelsListNamesEveryChannelModel() {
-    List<String> ids = client.models().list().data().stream().map(ModelInfo::id).toList();
+    List<ModelInfo> models = client.models().list().data();
+    models.forEach(mi -> {
+      mi.id();
+      mi.displayName();
+      mi.createdAt();
+    });
+    List<String> ids = models.stream().map(ModelInfo::id).toList();
     for (Upstream u : Upstream.values()) {
       assertTrue(ids.contains(u.model()), u.model() + " in " + ids);
     }

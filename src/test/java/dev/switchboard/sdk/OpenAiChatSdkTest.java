@@ -107,6 +107,7 @@ class OpenAiChatSdkTest {
   void plainCompletion(Upstream u) {
     mock.enqueue(Behavior.ok().content(TEXT).usage(40, 12, 8, 0));
     ChatCompletion c = client.chat().completions().create(params(u).build());
+    c.validate(); // every field the SDK requires is there, with its type
 
     assertEquals(TEXT, c.choices().get(0).message().content().orElseThrow());
     assertEquals(ChatCompletion.Choice.FinishReason.STOP, c.choices().get(0).finishReason());
