@@ -287,6 +287,7 @@ class AnthropicSdkTest {
     mock.enqueue(Behavior.rateLimited(7));
     RateLimitException e = Upstream.expect(RateLimitException.class, () -> client.messages().create(params(u).build()));
     assertEquals(429, e.statusCode());
+    assertEquals(List.of("7"), e.headers().values("retry-after"), "the upstream's retry hint reaches the client");
     assertEquals(1, mock.requestCount());
   }
 }

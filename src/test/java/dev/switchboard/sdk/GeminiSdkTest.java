@@ -267,6 +267,7 @@ class GeminiSdkTest {
       ClientException e = Upstream.expect(ClientException.class,
           () -> wrong.models.generateContent(Upstream.GEMINI.model(), "Hi", null));
       assertEquals(401, e.code(), e.getMessage());
+      assertEquals("UNAUTHENTICATED", e.status(), e.getMessage());
     }
     assertEquals(0, mock.requestCount());
   }

@@ -210,6 +210,7 @@ class OpenAiChatSdkTest {
     RateLimitException e = Upstream.expect(RateLimitException.class,
         () -> client.chat().completions().create(params(u).build()));
     assertEquals(429, e.statusCode());
+    assertEquals(List.of("7"), e.headers().values("retry-after"), "the upstream's retry hint reaches the client");
     assertEquals(1, mock.requestCount());
   }
 }

@@ -216,6 +216,7 @@ class OpenAiResponsesSdkTest {
     RateLimitException e = Upstream.expect(RateLimitException.class,
         () -> client.responses().create(params(u).build()));
     assertEquals(429, e.statusCode());
+    assertEquals(List.of("7"), e.headers().values("retry-after"), "the upstream's retry hint reaches the client");
     assertEquals(1, mock.requestCount());
   }
 }
