@@ -225,6 +225,7 @@ class AnthropicSdkTest {
 
     RecordedRequest seen = mock.requests().get(1);
     u.assertToolRoundTrip(seen, u == Upstream.GEMINI ? null : call.id());
+    u.assertThoughtSignatureReturned(seen);
     if (u == Upstream.ANTHROPIC) {
       String signature = blocks.get(0).asThinking().signature();
       assertFalse(signature.isEmpty(), "signature");

@@ -188,6 +188,50 @@ class OpenAiChatSdkTest {
     u.assertToolRoundTrip(seen, u == Upstream.GEMINI ? null : call.id());
   }
 
+  /**
+   * A reasoning upstream in a tool loop: the call still round-trips by id, and a Gemini
+   * upstream gets its thought signature back on the functionCall part, although Chat has no
+   * field for it (the gateway has to carry it, e.g. inside the tool call id).
+   */
+  @ParameterizedTest(name = "{0} upstream, stream={1}")
+  @MethodSource("toolCells")
+  void reasoningToolLoop(Upstream u, boolean stream) {
+    mock.enqueue(Behavior.ok().thinking("The user wants Oslo weather so I call the tool")
+        .toolCall(Upstream.TOOL, Upstream.TOOL_ARGS_JSON), Behavior.ok().content("It is sunny in Oslo"));
+    FunctionDefinition fn = FunctionDefinition.builder().name(Upstream.TOOL)
+        .parameters(FunctionParameters.builder()
+            .putAdditionalProperty("type", JsonValue.from("object"))
+            .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+            .build())
+        .build();
+    ChatCompletionCreateParams first = ChatCompletionCreateParams.builder().model(u.model())
+        .addFunctionTool(fn).addUserMessage("What is the weather in Oslo?").build();
+    ChatCompletion answer;
+    if (stream) {
+      ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+      try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(first)) {
+        s.stream().forEach(acc::accumulate);
+      }
+      answer = acc.chatCompletion();
+    } else {
+      answer = client.chat().completions().create(first);
+    }
+    ChatCompletion.Choice choice = answer.choices().get(0);
+    ChatCompletionMessageFunctionToolCall call = choice.message().toolCalls().orElseThrow().get(0).function().orElseThrow();
+    assertEquals(Upstream.TOOL, call.function().name());
+
+    ChatCompletionCreateParams second = ChatCompletionCreateParams.builder().model(u.model())
+        .addFunctionTool(fn).addUserMessage("What is the weather in Oslo?")
+        .addMessage(choice.message())
+        .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content(Upstream.TOOL_RESULT).build())
+        .build();
+    assertEquals("It is sunny in Oslo", client.chat().completions().create(second).choices().get(0).message().content().orElseThrow());
+
+    RecordedRequest seen = mock.requests().get(1);
+    u.assertToolRoundTrip(seen, u == Upstream.GEMINI ? null : call.id());
+    u.assertThoughtSignatureReturned(seen);
+  }
+
   @Test
   void aWrongKeyIsTheSdksAuthenticationError() {
     OpenAIClient wrong = sdk("sk-not-a-key-of-this-gateway");

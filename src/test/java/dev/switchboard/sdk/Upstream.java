@@ -73,6 +73,28 @@ enum Upstream {
   }
 
   /**
+   * For a Gemini upstream that thought before calling: the model turn sent back must carry the
+   * {@code thoughtSignature} Gemini put on the {@code functionCall} part (Gemini 2.5 and 3
+   * refuse a function-calling turn whose signature is gone). Other upstreams: nothing to check.
+   */
+  void assertThoughtSignatureReturned(RecordedRequest seen) {
+    if (this != GEMINI) return;
+    for (Object o : seen.body().getJsonArray("contents")) {
+      JsonObject c = (JsonObject) o;
+      if (!"model".equals(c.getString("role"))) continue;
+      for (Object p : c.getJsonArray("parts", new JsonArray())) {
+        JsonObject part = (JsonObject) p;
+        if (part.getJsonObject("functionCall") != null) {
+          String sig = part.getString("thoughtSignature");
+          assertTrue(sig != null && !sig.isEmpty(), "thoughtSignature on the functionCall part: " + seen.body().encode());
+          return;
+        }
+      }
+    }
+    throw new AssertionError("no model functionCall part: " + seen.body().encode());
+  }
+
+  /**
    * Checks the second request of a tool round trip as the upstream got it: the assistant turn
    * holds the call ({@link #TOOL} with {@link #TOOL_ARGS}) and a later turn holds its result
    * ({@link #TOOL_RESULT}), linked by the call's id in the upstream's own protocol (by name for
