@@ -192,7 +192,7 @@ public final class ResponsesWire implements Wire {
         .put("parallel_tool_calls", true).put("tool_choice", "auto").put("tools", new JsonArray())
         .put("usage", new JsonObject()
             .put("input_tokens", u.promptTokens())
-            .put("input_tokens_details", new JsonObject().put("cached_tokens", u.cachedTokens()))
+            .put("input_tokens_details", new JsonObject().put("cached_tokens", u.cachedTokens()).put("cache_write_tokens", 0))
             .put("output_tokens", u.completionTokens())
             .put("output_tokens_details",
                 new JsonObject().put("reasoning_tokens", u.reasoningTokens()))
