@@ -20,7 +20,8 @@ final class EnvOverrides {
       "database", Set.of("type", "url", "poolSize"),
       "redis", Set.of("url"),
       "limits", Set.of("maxBodyBytes", "maxSseEventBytes"),
-      "routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown"),
+      "routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown",
+          "maxErrorCount", "errorWindow", "circuitOpen", "affinityTtl"),
       "stats", Set.of("flushInterval", "batchSize", "queueCapacity"),
       "security", Set.of("masterKeyFile"));
 
