@@ -7,6 +7,8 @@ import dev.switchboard.edge.EdgeVerticle;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.select.Outcome;
 import dev.switchboard.select.PoolSnapshot;
+import dev.switchboard.select.RouteConfig;
+import dev.switchboard.select.Spend;
 import dev.switchboard.select.SelectorVerticle;
 import dev.switchboard.stats.StatsVerticle;
 import dev.switchboard.stats.UsageRecord;
@@ -52,7 +54,7 @@ public final class Switchboard {
   }
 
   static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, DemoUpstream demo) {
-    LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, UsageRecord.class, ParseJob.class, ChatCompletionsRequest.class);
+    LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, Spend.class, UsageRecord.class, ParseJob.class, ChatCompletionsRequest.class);
     return vertx.executeBlocking(() -> SecretBox.load(Path.of(config.security().masterKeyFile())))
         .compose(secrets -> Store.open(vertx, config.database(), secrets))
         .compose(store -> {
@@ -71,7 +73,7 @@ public final class Switchboard {
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing()), new DeploymentOptions())
+    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config), metrics), new DeploymentOptions())
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics.registry()), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)).onSuccess(deployments::add))
