@@ -35,25 +35,23 @@ final class Strategies {
 
   /** A member's weight is shared by its usable credentials, so a member keeps its share as keys drop out. */
   private static Candidate weighted(List<Candidate> usable, ThreadLocalRandom random) {
+    int members = 0;
+    for (Candidate c : usable) members = Math.max(members, c.member() + 1);
+    int[] siblings = new int[members];
+    for (Candidate c : usable) siblings[c.member()]++;
     double total = 0;
-    for (Candidate c : usable) total += share(c, usable);
+    for (Candidate c : usable) total += (double) c.weight() / siblings[c.member()];
     if (total <= 0) return null;
     double ticket = random.nextDouble(total);
     Candidate last = null;
     for (Candidate c : usable) {
-      double w = share(c, usable);
+      double w = (double) c.weight() / siblings[c.member()];
       if (w <= 0) continue;
       last = c;
       if (ticket < w) return c;
       ticket -= w;
     }
     return last; // rounding
-  }
-
-  private static double share(Candidate c, List<Candidate> usable) {
-    int siblings = 0;
-    for (Candidate o : usable) if (o.member() == c.member()) siblings++;
-    return (double) c.weight() / siblings;
   }
 
   private interface Score {
