@@ -170,7 +170,7 @@ public final class PoolSnapshot {
         if (chosen == null) break;
         Bench probe = probeFor(chosen, nowMs);
         if (probe == null || probe.claimProbe(nowMs)) return lease(chosen, tier, state);
-        usable.remove(chosen); // another edge took the probe
+        usable.removeIf(c -> c == chosen); // another edge took the probe
       }
     }
     return null;

@@ -123,7 +123,7 @@ final class Strategies {
     List<Candidate> all = tier.candidates();
     for (int k = 0; k < all.size(); k++) {
       Candidate c = all.get((from + k) % all.size());
-      if (usable.contains(c)) return c;
+      for (Candidate u : usable) if (u == c) return c;
     }
     return usable.get(0);
   }
