@@ -99,7 +99,7 @@ public final class ConfigLoader {
         ro.millis("maxCooldown", 300_000), ro.integer("maxErrorCount", SwitchboardConfig.Routing.DEFAULT_MAX_ERROR_COUNT, 1, 1_000_000),
         Math.max(1, ro.millis("errorWindow", SwitchboardConfig.Routing.DEFAULT_ERROR_WINDOW_MS)),
         ro.millis("circuitOpen", SwitchboardConfig.Routing.DEFAULT_CIRCUIT_OPEN_MS),
-        ro.millis("affinityTtl", SwitchboardConfig.Routing.DEFAULT_AFFINITY_TTL_MS));
+        ro.millis("affinityTtl", SwitchboardConfig.Routing.DEFAULT_AFFINITY_TTL_MS), ro.millis("healthCheckInterval", 0));
 
     Section st = Section.of("stats", top.raw("stats"), EnvOverrides.SECTIONS.get("stats"));
     var stats = new SwitchboardConfig.Stats(Math.max(10, st.millis("flushInterval", 1_000)),

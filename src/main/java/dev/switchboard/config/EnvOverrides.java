@@ -21,7 +21,8 @@ final class EnvOverrides {
       "redis", Set.of("url"),
       "limits", Set.of("maxBodyBytes", "maxSseEventBytes"),
       "routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown",
-          "maxErrorCount", "errorWindow", "circuitOpen", "affinityTtl"),
+          "maxErrorCount", "errorWindow", "circuitOpen", "affinityTtl",
+          "healthCheckInterval"),
       "stats", Set.of("flushInterval", "batchSize", "queueCapacity"),
       "security", Set.of("masterKeyFile"));
 

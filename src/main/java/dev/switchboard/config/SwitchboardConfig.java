@@ -46,12 +46,14 @@ public record SwitchboardConfig(
    * Retries are further attempts after the first one, each on a lease not yet tried.
    * {@code maxErrorCount} failures (5xx, timeouts, resets) of one credential and model within
    * {@code errorWindowMs} open its circuit for {@code circuitOpenMs} (doubled after each failed
-   * probe, capped by {@code maxCooldownMs}); session bindings live {@code affinityTtlMs} (0 = off).
+   * probe, capped by {@code maxCooldownMs}); session bindings live {@code affinityTtlMs} (0 = off);
+   * every {@code healthCheckIntervalMs} (0 = never) disabled credentials due for a probe are
+   * checked without waiting for a client request.
    */
   public record Routing(
       int retries, long connectTimeoutMs, long firstByteTimeoutMs, long idleTimeoutMs,
       long retryBackoffMs, long maxCooldownMs, int maxErrorCount, long errorWindowMs, long circuitOpenMs,
-      long affinityTtlMs) {
+      long affinityTtlMs, long healthCheckIntervalMs) {
 
     public static final int DEFAULT_MAX_ERROR_COUNT = 5;
     public static final long DEFAULT_ERROR_WINDOW_MS = 60_000;
@@ -62,6 +64,14 @@ public record SwitchboardConfig(
         long retryBackoffMs, long maxCooldownMs) {
       this(retries, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, retryBackoffMs, maxCooldownMs,
           DEFAULT_MAX_ERROR_COUNT, DEFAULT_ERROR_WINDOW_MS, DEFAULT_CIRCUIT_OPEN_MS, DEFAULT_AFFINITY_TTL_MS);
+    }
+
+    /** Without active health checks. */
+    public Routing(int retries, long connectTimeoutMs, long firstByteTimeoutMs, long idleTimeoutMs,
+        long retryBackoffMs, long maxCooldownMs, int maxErrorCount, long errorWindowMs, long circuitOpenMs,
+        long affinityTtlMs) {
+      this(retries, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, retryBackoffMs, maxCooldownMs, maxErrorCount,
+          errorWindowMs, circuitOpenMs, affinityTtlMs, 0);
     }
   }
 

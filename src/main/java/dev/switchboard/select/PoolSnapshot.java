@@ -227,6 +227,28 @@ public final class PoolSnapshot {
     return best;
   }
 
+  /** A disabled credential whose probe is due, with a lease to probe it on. */
+  record Due(Bench bench, Lease lease) {}
+
+  /** Disabled credentials (of known channels) whose time is up and whose probe nobody has claimed. Claims nothing. */
+  List<Due> disabledDue(long now) {
+    List<Due> out = new ArrayList<>();
+    benches.forEach((target, list) -> {
+      for (Bench b : list) {
+        if (b.state() != Bench.State.DISABLED || !b.wantsProbe(now) || b.blocks(now)) continue;
+        for (Channel ch : channelsById.values()) {
+          if (target < 0 && ch.id() == -target) {
+            out.add(new Due(b, new Lease(ch.id(), ch.name(), ch.type(), 0, null, baseUrl(ch), null)));
+          }
+          for (var cred : ch.credentials()) {
+            if (cred.id() == target) out.add(new Due(b, new Lease(ch.id(), ch.name(), ch.type(), cred.id(), cred.secret(), baseUrl(ch), null)));
+          }
+        }
+      }
+    });
+    return out;
+  }
+
   /** When the earliest benched target for the model comes back, or 0 if none is benched. */
   public long earliestReturn(String model, long nowMs) {
     Group group = group(model);

@@ -28,6 +28,8 @@ public final class SelectorVerticle extends VerticleBase {
   private final RouteConfig routes;
   private final GatewayMetrics metrics;
   private final Telemetry.Book book = new Telemetry.Book();
+  private final SwitchboardConfig.Routing routing;
+  private ActiveChecks checks;
   private PoolSnapshot snapshot = PoolSnapshot.empty();
   private boolean measured;
 
@@ -37,6 +39,7 @@ public final class SelectorVerticle extends VerticleBase {
 
   public SelectorVerticle(Store store, SwitchboardConfig.Routing routing, RouteConfig routes, GatewayMetrics metrics) {
     this.store = store;
+    this.routing = routing;
     this.routes = routes;
     this.metrics = metrics;
     this.health = new Health(routing, to -> {
@@ -60,7 +63,23 @@ public final class SelectorVerticle extends VerticleBase {
       health.sweep(System.currentTimeMillis());
       if (measured) publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
     });
+    if (routing.healthCheckIntervalMs() > 0) {
+      checks = new ActiveChecks(vertx, routing.connectTimeoutMs(), routing.firstByteTimeoutMs(), ActiveChecks.OPENAI_MODELS);
+      vertx.setPeriodic(routing.healthCheckIntervalMs(), id -> checks.run(snapshot, System.currentTimeMillis(), this::onProbe));
+    }
     return reload();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return checks == null ? Future.succeededFuture() : checks.close();
+  }
+
+  /** An active check's answer: health only (a model listing's latency says nothing about a model's). */
+  private void onProbe(Outcome outcome) {
+    if (health.apply(outcome, System.currentTimeMillis())) {
+      publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
+    }
   }
 
   private Future<PoolSnapshot> reload() {
