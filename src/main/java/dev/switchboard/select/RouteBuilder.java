@@ -30,6 +30,8 @@ final class RouteBuilder {
 
   private final RouteConfig config;
   private final List<Channel> enabled = new ArrayList<>();
+  /** Every channel prefix plus "/": names under them belong to those channels only. */
+  private final List<String> prefixes = new ArrayList<>();
   final Map<String, Group> groups = new HashMap<>();
   final Map<String, String> aliases = new HashMap<>();
   final List<Wildcard> wildcards = new ArrayList<>();
@@ -38,6 +40,8 @@ final class RouteBuilder {
     this.config = config;
     for (Channel ch : channels) {
       if (ch.enabled() && config.channel(ch.name()).enabled()) enabled.add(ch);
+      String prefix = config.channel(ch.name()).prefix();
+      if (prefix != null && !prefixes.contains(prefix + "/")) prefixes.add(prefix + "/");
     }
   }
 
@@ -125,10 +129,17 @@ final class RouteBuilder {
     return prefix == null ? model : prefix + "/" + model;
   }
 
-  /** The model name as the channel lists it: the exposed name without the channel's prefix, or null if it lacks it. */
+  /**
+   * The model name as the channel lists it: the exposed name without the channel's prefix; null
+   * when it lacks the prefix, or when a channel without one meets a name under another's.
+   */
   private String local(Channel ch, String exposed) {
     ChannelRules rules = config.channel(ch.name());
-    if (rules.prefix() == null) return exposed;
+    if (rules.prefix() == null) {
+      // a shared channel's wildcard must not serve a team's names: that would bypass the isolation
+      for (String p : prefixes) if (exposed.startsWith(p)) return null;
+      return exposed;
+    }
     String p = rules.prefix() + "/";
     return exposed.startsWith(p) ? exposed.substring(p.length()) : null;
   }

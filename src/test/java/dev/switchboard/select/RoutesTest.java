@@ -58,11 +58,14 @@ class RoutesTest {
   void aPrefixIsolatesATeamsChannels() {
     Channel team = channel(1, List.of("gpt-4o"), Map.of(), 11);
     Channel shared = channel(2, List.of("gpt-4o"), Map.of(), 21);
-    PoolSnapshot pool = PoolSnapshot.of(1, List.of(team, shared), List.of(),
+    Channel anything = channel(3, List.of("*"), Map.of(), 31);
+    PoolSnapshot pool = PoolSnapshot.of(1, List.of(team, shared, anything), List.of(),
         config(Map.of("ch1", prefixed("teamA")), List.of(), Map.of()), Map.of(), Telemetry.NONE);
     assertEquals(Set.of(11L), targets(pool, "teamA/gpt-4o"));
     assertEquals("gpt-4o", pool.pick("teamA/gpt-4o", Set.of(), NOW).upstreamModel(), "the prefix is not sent upstream");
     assertEquals(Set.of(21L), targets(pool, "gpt-4o"));
+    assertFalse(pool.serves("teamA/o3"), "a shared wildcard does not serve a team's names");
+    assertEquals(Set.of(31L), targets(pool, "o3"));
     ClientKey teamKey = new ClientKey(1, "a", "h", List.of("teamA/*"), true, "config");
     assertTrue(pool.allows(teamKey, "teamA/gpt-4o"));
     assertFalse(pool.allows(teamKey, "gpt-4o"));
