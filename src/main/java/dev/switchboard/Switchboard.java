@@ -6,6 +6,7 @@ import dev.switchboard.demo.DemoUpstream;
 import dev.switchboard.edge.EdgeVerticle;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.select.Outcome;
+import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.select.RouteConfig;
 import dev.switchboard.select.Spend;
@@ -39,6 +40,7 @@ public final class Switchboard {
   private final Store store;
   private final DemoUpstream demo;
   private final List<String> deployments = new ArrayList<>();
+  private Dispatcher dispatcher;
   private int port;
 
   private Switchboard(Vertx vertx, SwitchboardConfig config, Store store, DemoUpstream demo) {
@@ -68,6 +70,7 @@ public final class Switchboard {
   }
 
   private Future<Void> deploy(GatewayMetrics metrics) {
+    dispatcher = Dispatcher.create(vertx, config);
     int edges = config.server().instances() > 0 ? config.server().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
@@ -107,8 +110,17 @@ public final class Switchboard {
     }
     deployments.clear();
     return chain
+        .eventually(() -> dispatcher == null ? Future.succeededFuture() : dispatcher.close())
         .eventually(() -> demo == null ? Future.succeededFuture() : demo.close())
         .eventually(store::close);
+  }
+
+  /**
+   * Limits, budgets and session affinity for the edges (Redis-backed with {@code redis.url}),
+   * shared by every edge of this instance.
+   */
+  public Dispatcher dispatcher() {
+    return dispatcher;
   }
 
   public int port() {

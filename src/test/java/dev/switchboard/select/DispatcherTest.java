@@ -63,6 +63,34 @@ class DispatcherTest {
   private static final ClientKey ALICE = new ClientKey(5, "alice", "h", List.of(), true, "config");
 
   @Test
+  void twoInstancesOnOneRedisAdmitExactlyTheKeysLimitAndShareSessions() throws Exception {
+    String url = System.getenv("SWITCHBOARD_TEST_REDIS_URL");
+    if (url == null) System.err.println("*** SKIPPED two-instance Dispatcher test: SWITCHBOARD_TEST_REDIS_URL is not set ***");
+    org.junit.jupiter.api.Assumptions.assumeTrue(url != null);
+    var config = dev.switchboard.config.ConfigLoader.parse(new io.vertx.core.json.JsonObject().put("redis",
+        new io.vertx.core.json.JsonObject().put("url", url)).put("routing", new io.vertx.core.json.JsonObject().put("affinityTtl", "60s")), Map.of());
+    Dispatcher one = Dispatcher.create(vertx, config);
+    Dispatcher two = Dispatcher.create(vertx, config);
+    // a key id of its own, so earlier runs in this minute do not count
+    ClientKey key = new ClientKey(Math.abs(new java.util.Random().nextLong() % 1_000_000_000L) + 1_000, "alice", "h", List.of(), true, "config");
+    PoolSnapshot pool = pool(new KeyRules(new Rates(40, 0, 0), 0, 0, 0, 0), Rates.NONE);
+    long now = System.currentTimeMillis();
+    List<Future<Dispatcher.Pass>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      all.add(one.admit(pool, key, MODEL, now));
+      all.add(two.admit(pool, key, MODEL, now));
+    }
+    await(Future.join(all));
+    assertEquals(40, all.stream().filter(f -> f.result().admitted()).count());
+    String session = "s-" + key.id();
+    Lease lease = await(one.lease(pool, MODEL, Set.of(), session, now));
+    await(one.finish(pool, Dispatcher.Pass.ok(dev.switchboard.limit.LimitSet.NONE), MODEL, session, lease, true, 0, 0, now));
+    for (int i = 0; i < 20; i++) assertEquals(lease.target(), await(two.lease(pool, MODEL, Set.of(), session, now)).target());
+    await(one.close());
+    await(two.close());
+  }
+
+  @Test
   void anExpiredKeyAndAModelOutsideItsListAreRefused() throws Exception {
     PoolSnapshot pool = pool(new KeyRules(Rates.NONE, 0, 0, 0, NOW), Rates.NONE);
     Dispatcher.Pass expired = await(dispatcher.admit(pool, ALICE, MODEL, NOW));
