@@ -5,6 +5,9 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.demo.DemoUpstream;
 import dev.switchboard.edge.EdgeVerticle;
 import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.pricing.PriceService;
+import dev.switchboard.pricing.Pricing;
+import dev.switchboard.pricing.PricingVerticle;
 import dev.switchboard.select.Outcome;
 import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.PoolSnapshot;
@@ -39,6 +42,7 @@ public final class Switchboard {
   private final SwitchboardConfig config;
   private final Store store;
   private final DemoUpstream demo;
+  private final PriceService pricing;
   private final List<String> deployments = new ArrayList<>();
   private Dispatcher dispatcher;
   private int port;
@@ -48,6 +52,7 @@ public final class Switchboard {
     this.config = config;
     this.store = store;
     this.demo = demo;
+    this.pricing = new PriceService(store);
   }
 
   /** Opens the store, syncs declared channels and keys, and deploys every verticle. */
@@ -77,7 +82,8 @@ public final class Switchboard {
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
     return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config), metrics), new DeploymentOptions())
-        .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics.registry()), new DeploymentOptions()))
+        .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
+        .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)).onSuccess(deployments::add))
         .compose(v -> deployEdge(metrics, listenPort))
@@ -125,6 +131,11 @@ public final class Switchboard {
 
   public int port() {
     return port;
+  }
+
+  /** Prices requests with the current price book; safe to call from any thread. */
+  public Pricing pricing() {
+    return pricing;
   }
 
   public Store store() {

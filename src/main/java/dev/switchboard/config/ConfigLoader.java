@@ -59,8 +59,8 @@ public final class ConfigLoader {
     if (!ignored.isEmpty()) {
       log.info("ignoring environment variables that name no configuration section: {}", ignored);
     }
-    Section top = new Section("", root, Set.of("server", "database", "redis", "limits", "routing", "stats", "security", "channels", "apiKeys",
-        "groups", "aliases"));
+    Section top = new Section("", root, Set.of("server", "database", "redis", "limits", "routing", "stats", "security", "pricing", "channels",
+        "apiKeys", "groups", "aliases"));
 
     Section s = Section.of("server", top.raw("server"), EnvOverrides.SECTIONS.get("server"));
     var server = new SwitchboardConfig.Server(s.string("host", "0.0.0.0"), s.integer("port", 8080, 0, 65535),
@@ -103,14 +103,16 @@ public final class ConfigLoader {
 
     Section st = Section.of("stats", top.raw("stats"), EnvOverrides.SECTIONS.get("stats"));
     var stats = new SwitchboardConfig.Stats(Math.max(10, st.millis("flushInterval", 1_000)),
-        st.integer("batchSize", 500, 1, 100_000), st.integer("queueCapacity", 100_000, 1, 10_000_000));
+        st.integer("batchSize", 500, 1, 100_000), st.integer("queueCapacity", 100_000, 1, 10_000_000),
+        st.integer("retentionDays", 0, 0, 36_500));
 
     Section se = Section.of("security", top.raw("security"), EnvOverrides.SECTIONS.get("security"));
     var security = new SwitchboardConfig.Security(se.string("masterKeyFile", "data/master.key"));
 
     List<ChannelConfig> channels = channels(top);
     return new SwitchboardConfig(server, database, new SwitchboardConfig.Redis(redisUrl), limits, routing, stats,
-        security, channels, apiKeys(top), GroupsLoader.groups(top, channels), GroupsLoader.aliases(top));
+        security, channels, apiKeys(top), PricingConfig.parse(top.raw("pricing")), GroupsLoader.groups(top, channels),
+        GroupsLoader.aliases(top));
   }
 
   private static List<ChannelConfig> channels(Section top) {

@@ -21,9 +21,9 @@ final class EnvOverrides {
       "redis", Set.of("url"),
       "limits", Set.of("maxBodyBytes", "maxSseEventBytes"),
       "routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown",
-          "maxErrorCount", "errorWindow", "circuitOpen", "affinityTtl",
-          "healthCheckInterval"),
-      "stats", Set.of("flushInterval", "batchSize", "queueCapacity"),
+          "maxErrorCount", "errorWindow", "circuitOpen", "affinityTtl", "healthCheckInterval"),
+      "stats", Set.of("flushInterval", "batchSize", "queueCapacity", "retentionDays"),
+      "pricing", Set.of("catalogueUrl", "syncInterval"),
       "security", Set.of("masterKeyFile"));
 
   /** Variables with this prefix that are not configuration overrides. */

@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -18,13 +19,14 @@ public record SwitchboardConfig(
     Security security,
     List<ChannelConfig> channels,
     List<ApiKeyConfig> apiKeys,
+    Pricing pricing,
     List<GroupConfig> groups,
     Map<String, String> aliases) {
 
   /** Without groups or aliases: every channel model is its own group, as before groups existed. */
   public SwitchboardConfig(Server server, Database database, Redis redis, Limits limits, Routing routing, Stats stats,
-      Security security, List<ChannelConfig> channels, List<ApiKeyConfig> apiKeys) {
-    this(server, database, redis, limits, routing, stats, security, channels, apiKeys, List.of(), Map.of());
+      Security security, List<ChannelConfig> channels, List<ApiKeyConfig> apiKeys, Pricing pricing) {
+    this(server, database, redis, limits, routing, stats, security, channels, apiKeys, pricing, List.of(), Map.of());
   }
 
   /** Where the HTTP edge listens. {@code instances} 0 means one per event loop. */
@@ -75,7 +77,19 @@ public record SwitchboardConfig(
     }
   }
 
-  public record Stats(long flushIntervalMs, int batchSize, int queueCapacity) {}
+  /** {@code retentionDays} 0 keeps usage records forever; the hourly rollups are always kept. */
+  public record Stats(long flushIntervalMs, int batchSize, int queueCapacity, int retentionDays) {}
+
+  /**
+   * Prices: the operator's defaults per model, per-channel prices by channel name then model,
+   * and the catalogue synced every {@code syncIntervalMs} from {@code catalogueUrl} (0: never).
+   */
+  public record Pricing(String catalogueUrl, long syncIntervalMs, Map<String, Price> models,
+      Map<String, Map<String, Price>> channels) {}
+
+  /** One model's prices per million tokens; {@code null} parts are not priced separately. */
+  public record Price(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite5m,
+      BigDecimal cacheWrite1h, BigDecimal reasoning) {}
 
   /** Where the master key for upstream secrets comes from when the environment has none. */
   public record Security(String masterKeyFile) {}

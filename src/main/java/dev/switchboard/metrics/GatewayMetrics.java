@@ -24,6 +24,16 @@ public final class GatewayMetrics {
       Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
       Duration.ofSeconds(60), Duration.ofSeconds(120)};
 
+  /** Bucket boundaries the GenAI semantic conventions advise. */
+  private static final double[] GEN_AI_TOKENS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+      4194304, 16777216, 67108864};
+  private static final Duration[] GEN_AI_SECONDS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56,
+      5.12, 10.24, 20.48, 40.96, 81.92);
+  private static final Duration[] GEN_AI_TTFT_SECONDS = seconds(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1,
+      0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+  private static final Duration[] GEN_AI_PER_TOKEN_SECONDS = seconds(0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3,
+      0.4, 0.5, 0.75, 1.0, 2.5);
+
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger activeStreams = new AtomicInteger();
   private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
@@ -34,6 +44,11 @@ public final class GatewayMetrics {
   private final DistributionSummary requestBytes;
   private final ConcurrentHashMap<String, Counter> healthTransitions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> benched = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> genAiDuration = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> genAiTtft = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> genAiPerToken = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> cost = new ConcurrentHashMap<>();
 
   public GatewayMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -41,6 +56,12 @@ public final class GatewayMetrics {
         .description("SSE streams being relayed right now").register(registry);
     this.requestBytes = DistributionSummary.builder("switchboard_request_body_bytes")
         .description("Client request body sizes").baseUnit("bytes").register(registry);
+  }
+
+  private static Duration[] seconds(double... values) {
+    Duration[] out = new Duration[values.length];
+    for (int i = 0; i < values.length; i++) out[i] = Duration.ofNanos(Math.round(values[i] * 1e9));
+    return out;
   }
 
   public static GatewayMetrics standalone() {
@@ -103,6 +124,56 @@ public final class GatewayMetrics {
           .description("Upstream credentials out of rotation, by kind of bench").tags("state", s).register(registry);
       return value;
     }).set(count);
+  }
+
+  /**
+   * The OpenTelemetry GenAI meters of one finished request, in Prometheus names:
+   * {@code gen_ai_client_token_usage} (histogram of tokens per request, {@code gen_ai_token_type}
+   * {@code input} or {@code output}), {@code gen_ai_server_request_duration_seconds},
+   * {@code gen_ai_server_time_to_first_token_seconds} (streams) and
+   * {@code gen_ai_server_time_per_output_token_seconds} (streams with at least two output
+   * tokens: the time after the first token over the tokens after it), all labelled
+   * {@code gen_ai_operation_name} and {@code gen_ai_request_model}; plus
+   * {@code switchboard_cost_total} by model. {@code model} must be a configured model.
+   */
+  public void genAiUsage(String operation, String model, boolean ok, long inputTokens, long outputTokens,
+      long durationMs, long ttftMs, long costNanos) {
+    String key = operation + '\0' + model;
+    if (ok) {
+      genAiTokens(key, operation, model, "input").record(inputTokens);
+      genAiTokens(key, operation, model, "output").record(outputTokens);
+    }
+    String errorType = ok ? "none" : "error";
+    genAiDuration.computeIfAbsent(key + '\0' + errorType, k -> Timer.builder("gen_ai.server.request.duration")
+        .description("GenAI request duration, client request to last byte")
+        .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model, "error.type", errorType)
+        .serviceLevelObjectives(GEN_AI_SECONDS).register(registry)).record(Math.max(0, durationMs), TimeUnit.MILLISECONDS);
+    if (ok && ttftMs >= 0) {
+      genAiTtft.computeIfAbsent(key, k -> Timer.builder("gen_ai.server.time_to_first_token")
+          .description("Time to the first output token of a stream")
+          .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model)
+          .serviceLevelObjectives(GEN_AI_TTFT_SECONDS).register(registry)).record(ttftMs, TimeUnit.MILLISECONDS);
+      if (outputTokens > 1 && durationMs > ttftMs) {
+        long perTokenNanos = (durationMs - ttftMs) * 1_000_000 / (outputTokens - 1);
+        genAiPerToken.computeIfAbsent(key, k -> Timer.builder("gen_ai.server.time_per_output_token")
+            .description("Time per output token after the first one, of a stream")
+            .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model)
+            .serviceLevelObjectives(GEN_AI_PER_TOKEN_SECONDS).register(registry))
+            .record(perTokenNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+    if (costNanos > 0) {
+      cost.computeIfAbsent(model, m -> Counter.builder("switchboard_cost")
+          .description("Cost of requests in the price currency (USD for the synced catalogue), by model")
+          .tags("model", m).register(registry)).increment(costNanos / 1e9);
+    }
+  }
+
+  private DistributionSummary genAiTokens(String key, String operation, String model, String type) {
+    return genAiTokens.computeIfAbsent(key + '\0' + type, k -> DistributionSummary.builder("gen_ai.client.token.usage")
+        .description("Tokens per request, by type (input includes cached tokens, output reasoning tokens)")
+        .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model, "gen_ai.token.type", type)
+        .serviceLevelObjectives(GEN_AI_TOKENS).register(registry));
   }
 
   public void requestBytes(long bytes) {

@@ -108,7 +108,6 @@ public final class SelectorVerticle extends VerticleBase {
   private void publish(PoolSnapshot next) {
     snapshot = next;
     measured = false;
-    vertx.eventBus().publish(Addresses.POOL_SNAPSHOT, next);
     if (metrics != null) {
       Map<Bench.State, Integer> counts = new EnumMap<>(Bench.State.class);
       for (Bench.State s : Bench.State.values()) counts.put(s, 0);
@@ -118,5 +117,6 @@ public final class SelectorVerticle extends VerticleBase {
       }));
       counts.forEach((s, n) -> metrics.benched(s.name().toLowerCase(), n));
     }
+    vertx.eventBus().publish(Addresses.POOL_SNAPSHOT, next);
   }
 }

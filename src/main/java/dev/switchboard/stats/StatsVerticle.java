@@ -2,6 +2,9 @@ package dev.switchboard.stats;
 
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.pricing.Cost;
+import dev.switchboard.pricing.Pricing;
 import dev.switchboard.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +23,22 @@ import org.slf4j.LoggerFactory;
  * Buffers usage records in a bounded queue and writes them in batches, on an interval or when
  * a batch is full. A failed write is retried with backoff while the records stay queued; what
  * a full queue cannot hold is dropped and counted. Stopping flushes everything still queued.
+ *
+ * <p>A record is priced as it arrives (unless the edge already priced it) with the prices in
+ * effect at its time, and fed to the GenAI meters. With {@code stats.retentionDays} set, records
+ * older than that are deleted every hour; the hourly rollups stay.
  */
 public final class StatsVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(StatsVerticle.class);
   private static final long MAX_BACKOFF_MS = 30_000;
+  private static final long RETENTION_EVERY_MS = 3_600_000;
+  private static final long DAY_MS = 86_400_000;
 
   private final Store store;
   private final SwitchboardConfig.Stats config;
+  private final Pricing pricing;
+  private final GatewayMetrics metrics;
   private final ArrayDeque<UsageRecord> queue = new ArrayDeque<>();
   private final Counter written;
   private final Counter dropped;
@@ -35,10 +47,23 @@ public final class StatsVerticle extends VerticleBase {
   private boolean flushing;
   private long backoffMs;
   private long timer = -1;
+  private long retentionTimer = -1;
 
+  /** Without pricing or GenAI meters: records are written as they come. */
   public StatsVerticle(Store store, SwitchboardConfig.Stats config, MeterRegistry registry) {
+    this(store, config, registry, Pricing.NONE, null);
+  }
+
+  public StatsVerticle(Store store, SwitchboardConfig.Stats config, GatewayMetrics metrics, Pricing pricing) {
+    this(store, config, metrics.registry(), pricing, metrics);
+  }
+
+  private StatsVerticle(Store store, SwitchboardConfig.Stats config, MeterRegistry registry, Pricing pricing,
+      GatewayMetrics metrics) {
     this.store = store;
     this.config = config;
+    this.pricing = pricing;
+    this.metrics = metrics;
     this.written = Counter.builder("switchboard_usage_records_written_total").register(registry);
     this.dropped = Counter.builder("switchboard_usage_records_dropped_total")
         .description("Usage records dropped because the queue was full").register(registry);
@@ -54,24 +79,68 @@ public final class StatsVerticle extends VerticleBase {
       else msg.fail(500, "flush failed");
     }));
     schedule(config.flushIntervalMs());
+    if (config.retentionDays() > 0) {
+      vertx.runOnContext(v -> applyRetention());
+      retentionTimer = vertx.setPeriodic(RETENTION_EVERY_MS, id -> applyRetention());
+    }
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(retentionTimer);
     return flushAll().onSuccess(n -> log.info("stats flushed on stop: {} records written in total", (long) written.count()));
   }
 
-  private void offer(UsageRecord record) {
+  private void offer(UsageRecord reported) {
     if (queue.size() >= config.queueCapacity()) {
       dropped.increment();
       return;
     }
+    UsageRecord record = price(reported);
     queue.add(record);
+    // only a request some channel served has a configured model: labels stay bounded
+    if (metrics != null && record.channelId() != 0 && record.model() != null) {
+      metrics.genAiUsage(operation(record.route()), record.model(), record.status() < 400, record.inputTokens(),
+          record.outputTokens(), record.latencyMs(), record.streamed() ? record.ttftMs() : -1,
+          record.priced() ? record.costNanos() : 0);
+    }
     if (queue.size() >= config.batchSize() && backoffMs == 0) {
       writeBatch();
     }
+  }
+
+  /** The GenAI operation name of a route: a fixed, small set. */
+  private static String operation(String route) {
+    return route != null && route.contains("embed") ? "embeddings" : "chat";
+  }
+
+  /** Prices by the upstream's model name, else the client's; a record no level prices stays unpriced. */
+  private UsageRecord price(UsageRecord r) {
+    if (r.priced() || r.channelId() == 0) return r;
+    try {
+      Usage usage = r.usage();
+      Optional<Cost> cost = pricing.cost(r.channelId(), r.pricedModel(), usage, r.timestampMs());
+      if (cost.isEmpty() && r.model() != null && !r.model().equals(r.pricedModel())) {
+        cost = pricing.cost(r.channelId(), r.model(), usage, r.timestampMs());
+      }
+      return cost.map(c -> r.withCost(c.nanos(), c.priceVersion())).orElse(r);
+    } catch (RuntimeException e) {
+      log.warn("pricing request {} failed, stored without a cost: {}", r.requestId(), e.toString());
+      return r;
+    }
+  }
+
+  private void applyRetention() {
+    long cutoff = System.currentTimeMillis() - config.retentionDays() * DAY_MS;
+    store.deleteUsageBefore(cutoff).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("deleting usage records older than {} days failed: {}", config.retentionDays(), ar.cause().getMessage());
+      } else if (ar.result() > 0) {
+        log.info("deleted {} usage records older than {} days", ar.result(), config.retentionDays());
+      }
+    });
   }
 
   private void schedule(long delayMs) {

@@ -2,6 +2,9 @@ package dev.switchboard.store;
 
 import dev.switchboard.config.ConfigException;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Every difference between the supported databases, in one place. SQL elsewhere is written
@@ -103,6 +106,25 @@ enum Dialect {
     }
     return sql("INSERT INTO settings (name, value) VALUES (?, ?)"
         + " ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  }
+
+  /**
+   * Inserts a row or, when its key exists, adds the new values to the stored ones; parameters
+   * are the key columns then the summed columns.
+   */
+  String upsertAdding(String table, List<String> keys, List<String> sums) {
+    List<String> all = new ArrayList<>(keys);
+    all.addAll(sums);
+    String insert = "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES ("
+        + String.join(", ", Collections.nCopies(all.size(), "?")) + ")";
+    List<String> sets = new ArrayList<>();
+    for (String s : sums) {
+      sets.add(this == MYSQL ? s + " = " + s + " + VALUES(" + s + ")" : s + " = " + table + "." + s + " + excluded." + s);
+    }
+    if (this == MYSQL) {
+      return insert + " ON DUPLICATE KEY UPDATE " + String.join(", ", sets);
+    }
+    return sql(insert + " ON CONFLICT (" + String.join(", ", keys) + ") DO UPDATE SET " + String.join(", ", sets));
   }
 
   /** The parameter to bind for a flag column. */

@@ -26,12 +26,19 @@ final class Migrations {
 
   static final List<Migration> ALL = List.of(
       new Migration(1, "channels, credentials, api keys, usage records, settings",
-          Migrations::initial));
+          Migrations::initial),
+      new Migration(2, "usage accounting: user, group, protocols, cache writes, cost; prices; hourly rollups",
+          UsageMigration::statements));
 
   private Migrations() {}
 
   /** Applies the pending migrations in order; completes with the resulting schema version. */
   static Future<Integer> apply(Pool pool, Dialect dialect) {
+    return apply(pool, dialect, latest());
+  }
+
+  /** Applies the pending migrations up to {@code target} (tests build older schemas with it). */
+  static Future<Integer> apply(Pool pool, Dialect dialect, int target) {
     String createVersionTable = "CREATE TABLE IF NOT EXISTS schema_version ("
         + "version INTEGER PRIMARY KEY, description " + dialect.varchar(255) + " NOT NULL, "
         + "applied_at " + dialect.longType() + " NOT NULL)" + dialect.tableOptions();
@@ -40,7 +47,7 @@ final class Migrations {
         .compose(rows -> {
           Row row = rows.iterator().next();
           Integer current = row.getValue("v") == null ? 0 : row.getInteger("v");
-          return applyFrom(pool, dialect, current, 0);
+          return applyFrom(pool, dialect, current, 0, target);
         });
   }
 
@@ -49,17 +56,17 @@ final class Migrations {
     return ALL.get(ALL.size() - 1).version();
   }
 
-  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, int current, int index) {
-    if (index == ALL.size()) {
+  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, int current, int index, int target) {
+    if (index == ALL.size() || ALL.get(index).version() > target) {
       return Future.succeededFuture(current);
     }
     Migration m = ALL.get(index);
     if (m.version() <= current) {
-      return applyFrom(pool, dialect, current, index + 1);
+      return applyFrom(pool, dialect, current, index + 1, target);
     }
     return Transactions.run(pool, dialect, conn -> run(conn, dialect, m))
         .onSuccess(v -> LOG.info("Applied schema migration {}: {}", m.version(), m.description()))
-        .compose(v -> applyFrom(pool, dialect, m.version(), index + 1));
+        .compose(v -> applyFrom(pool, dialect, m.version(), index + 1, target));
   }
 
   private static Future<Void> run(SqlConnection conn, Dialect dialect, Migration m) {

@@ -1,7 +1,10 @@
 package dev.switchboard.store;
 
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.pricing.PriceVersion;
+import dev.switchboard.stats.UsageQuery;
 import dev.switchboard.stats.UsageRecord;
+import dev.switchboard.stats.UsageTotals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -19,17 +22,12 @@ import java.util.Map;
  */
 final class SqlStore implements Store {
 
-  private static final String INSERT_USAGE = "INSERT INTO usage_records (request_id, ts,"
-      + " client_key_id, model, channel_id, credential_id, upstream_model, route, streamed, status,"
-      + " error_class, attempts, input_tokens, output_tokens, cached_tokens, reasoning_tokens,"
-      + " latency_ms, ttft_ms, bytes_in, bytes_out)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
   private final Pool pool;
   private final Dialect dialect;
   private final SecretBox secrets;
   private final String description;
-  private final String insertUsage;
+  private final UsageTables usage;
+  private final PriceTable prices;
   private final String selectSetting;
   private final String upsertSetting;
 
@@ -38,7 +36,8 @@ final class SqlStore implements Store {
     this.dialect = dialect;
     this.secrets = secrets;
     this.description = description;
-    this.insertUsage = dialect.sql(INSERT_USAGE);
+    this.usage = new UsageTables(pool, dialect);
+    this.prices = new PriceTable(pool, dialect);
     this.selectSetting = dialect.sql("SELECT value FROM settings WHERE name = ?");
     this.upsertSetting = dialect.upsertSetting();
   }
@@ -120,23 +119,32 @@ final class SqlStore implements Store {
 
   @Override
   public Future<Void> insertUsage(List<UsageRecord> records) {
-    if (records.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> batch = new ArrayList<>(records.size());
-    for (UsageRecord r : records) {
-      batch.add(Tuple.tuple()
-          .addString(r.requestId()).addLong(r.timestampMs()).addLong(r.clientKeyId())
-          .addString(r.model()).addLong(r.channelId()).addLong(r.credentialId())
-          .addString(r.upstreamModel()).addString(r.route())
-          .addValue(dialect.flagParam(r.streamed()))
-          .addInteger(r.status()).addString(r.errorClass()).addInteger(r.attempts())
-          .addLong(r.inputTokens()).addLong(r.outputTokens()).addLong(r.cachedTokens())
-          .addLong(r.reasoningTokens()).addLong(r.latencyMs()).addLong(r.ttftMs())
-          .addLong(r.bytesIn()).addLong(r.bytesOut()));
-    }
-    return Transactions.run(pool, dialect,
-        conn -> conn.preparedQuery(insertUsage).executeBatch(batch)).mapEmpty();
+    return usage.insert(records);
+  }
+
+  @Override
+  public Future<Integer> deleteUsageBefore(long cutoffMs) {
+    return usage.deleteBefore(cutoffMs);
+  }
+
+  @Override
+  public Future<List<UsageTotals>> usageSeries(UsageQuery query) {
+    return usage.series(query);
+  }
+
+  @Override
+  public Future<List<UsageTotals>> usageBreakdown(UsageQuery query, UsageQuery.By by) {
+    return usage.breakdown(query, by);
+  }
+
+  @Override
+  public Future<List<PriceVersion>> prices() {
+    return prices.all();
+  }
+
+  @Override
+  public Future<Void> insertPrices(List<PriceVersion> versions) {
+    return prices.insert(versions);
   }
 
   @Override

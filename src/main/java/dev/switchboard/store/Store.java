@@ -1,7 +1,10 @@
 package dev.switchboard.store;
 
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.pricing.PriceVersion;
+import dev.switchboard.stats.UsageQuery;
 import dev.switchboard.stats.UsageRecord;
+import dev.switchboard.stats.UsageTotals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -37,8 +40,26 @@ public interface Store {
   /** Same for declared client keys; a plaintext key is stored only as its SHA-256. */
   Future<Void> syncDeclaredKeys(List<SwitchboardConfig.ApiKeyConfig> declared);
 
-  /** Writes records in one transaction with a batched statement. */
+  /**
+   * Writes records in one transaction with a batched statement, adding their sums to the hourly
+   * rollups in the same transaction.
+   */
   Future<Void> insertUsage(List<UsageRecord> records);
+
+  /** Deletes usage records older than {@code cutoffMs} (the hourly rollups stay); completes with how many. */
+  Future<Integer> deleteUsageBefore(long cutoffMs);
+
+  /** Hourly totals from the rollups, oldest hour first; hours without requests are absent. */
+  Future<List<UsageTotals>> usageSeries(UsageQuery query);
+
+  /** Totals per client key, channel or model over the query's hours, costliest first. */
+  Future<List<UsageTotals>> usageBreakdown(UsageQuery query, UsageQuery.By by);
+
+  /** Every stored price version. */
+  Future<List<PriceVersion>> prices();
+
+  /** Appends price versions in one transaction ({@code id}s are assigned by the database). */
+  Future<Void> insertPrices(List<PriceVersion> versions);
 
   /** How many usage records are stored. */
   Future<Long> countUsage();

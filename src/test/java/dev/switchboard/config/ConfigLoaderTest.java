@@ -87,7 +87,7 @@ class ConfigLoaderTest {
     assertNull(c.redis().url());
     assertEquals(new SwitchboardConfig.Limits(20L * 1024 * 1024, 1024 * 1024), c.limits());
     assertEquals(new SwitchboardConfig.Routing(2, 5_000, 120_000, 120_000, 100, 300_000), c.routing());
-    assertEquals(new SwitchboardConfig.Stats(1_000, 500, 100_000), c.stats());
+    assertEquals(new SwitchboardConfig.Stats(1_000, 500, 100_000, 0), c.stats());
     assertEquals("data/master.key", c.security().masterKeyFile());
     assertEquals(List.of(), c.channels());
     assertEquals(List.of(), c.apiKeys());
@@ -114,8 +114,46 @@ class ConfigLoaderTest {
     assertEquals("redis://cache:6379", c.redis().url());
     assertEquals(new SwitchboardConfig.Limits(10L * 1024 * 1024, 64_000), c.limits());
     assertEquals(new SwitchboardConfig.Routing(3, 250, 60_000, 90_000, 50, 300_000), c.routing());
-    assertEquals(new SwitchboardConfig.Stats(2_000, 100, 1000), c.stats());
+    assertEquals(new SwitchboardConfig.Stats(2_000, 100, 1000, 0), c.stats());
     assertEquals("/run/secrets/master", c.security().masterKeyFile());
+  }
+
+  @Test
+  void readsPricesExactlyAsWritten() {
+    SwitchboardConfig c = parse("""
+        stats: {retentionDays: 30}
+        pricing:
+          catalogueUrl: http://127.0.0.1:9/api.json
+          syncInterval: 0
+          models:
+            claude-sonnet-4-5: {input: 3, output: 15, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: "6"}
+            gemini-2.5-flash: {input: 0.0375, output: 0.6, reasoning: 3.5}
+          channels:
+            cheap:
+              gpt-4o: {input: 2.5, output: 10}
+        """);
+    assertEquals(30, c.stats().retentionDays());
+    assertEquals("http://127.0.0.1:9/api.json", c.pricing().catalogueUrl());
+    assertEquals(0, c.pricing().syncIntervalMs());
+    SwitchboardConfig.Price sonnet = c.pricing().models().get("claude-sonnet-4-5");
+    assertEquals(0, new java.math.BigDecimal("0.3").compareTo(sonnet.cacheRead()));
+    assertEquals(0, new java.math.BigDecimal("6").compareTo(sonnet.cacheWrite1h()));
+    assertEquals("0.0375", c.pricing().models().get("gemini-2.5-flash").input().toPlainString());
+    assertNull(c.pricing().models().get("gemini-2.5-flash").cacheRead());
+    assertEquals("2.5", c.pricing().channels().get("cheap").get("gpt-4o").input().toPlainString());
+    assertEquals("https://models.dev/api.json", parse("").pricing().catalogueUrl());
+    assertEquals(12 * 3_600_000L, parse("").pricing().syncIntervalMs());
+  }
+
+  @Test
+  void rejectsPricesThatAreMissingNegativeOrNotNumbers() {
+    rejects("pricing.models.m.output", "pricing: {models: {m: {input: 1}}}");
+    rejects("pricing.models.m.input", "pricing: {models: {m: {input: -1, output: 1}}}");
+    rejects("pricing.channels.c.m.cacheRead", "pricing: {channels: {c: {m: {input: 1, output: 1, cacheRead: lots}}}}");
+    rejects("pricing.models.m.cached", "pricing: {models: {m: {input: 1, output: 1, cached: 1}}}");
+    rejects("pricing.catalogueUrl", "pricing: {catalogueUrl: 'ftp://x/api.json'}");
+    rejects("pricing.syncInterval", "pricing: {syncInterval: 5s}");
+    rejects("stats.retentionDays", "stats: {retentionDays: -1}");
   }
 
   @Test

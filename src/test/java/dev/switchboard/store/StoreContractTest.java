@@ -11,11 +11,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.config.SwitchboardConfig.ApiKeyConfig;
 import dev.switchboard.config.SwitchboardConfig.ChannelConfig;
+import dev.switchboard.pricing.ModelPrice;
+import dev.switchboard.pricing.PriceVersion;
+import dev.switchboard.stats.Usage;
+import dev.switchboard.stats.UsageQuery;
 import dev.switchboard.stats.UsageRecord;
+import dev.switchboard.stats.UsageTotals;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -251,6 +258,166 @@ abstract class StoreContractTest {
     assertFalse(Dialect.readFlag(
         raw.query("SELECT streamed FROM usage_records WHERE request_id = 'r1'").iterator().next(),
         "streamed"));
+  }
+
+  private static final long HOUR = 3_600_000L;
+  private static final long T0 = 1_700_000_000_000L - 1_700_000_000_000L % HOUR; // an hour boundary
+
+  /** A record with the accounting fields set: key, channel, model, time and cost. */
+  private static UsageRecord priced(String id, long ts, long key, long channel, String model, long costNanos,
+      int status) {
+    return new UsageRecord(id, ts, key, model, channel, 5, model + "-up", "openai-chat", false, status,
+        status >= 400 ? "upstream_" + status : null, 1, 1000, 100, 400, 10, 200, -1, 10, 20, "u-" + key, "g",
+        "anthropic-messages", "openai-chat", 30, 20, costNanos, costNanos < 0 ? UsageRecord.UNPRICED : 77, false);
+  }
+
+  @Test
+  void storesTheAccountingFieldsOfAUsageRecord() {
+    UsageRecord r = priced("acc", T0 + 5, 3, 4, "gpt-a", 4_650_000L, 200);
+    UsageRecord unpriced = priced("none", T0 + 6, 3, 4, "gpt-a", -1, 200).withUsage(
+        new Usage(10, 5, 0, 0, 0, 0, true));
+    store.insertUsage(List.of(r, unpriced)).await();
+    Row row = raw.query("SELECT * FROM usage_records WHERE request_id = 'acc'").iterator().next();
+    assertEquals("u-3", row.getString("end_user"));
+    assertEquals("g", row.getString("group_name"));
+    assertEquals("anthropic-messages", row.getString("client_protocol"));
+    assertEquals("openai-chat", row.getString("upstream_protocol"));
+    assertEquals(30L, row.getLong("cache_write_5m_tokens"));
+    assertEquals(20L, row.getLong("cache_write_1h_tokens"));
+    assertEquals(4_650_000L, row.getLong("cost_nanos"));
+    assertEquals(77L, row.getLong("price_version"));
+    assertFalse(Dialect.readFlag(row, "estimated"));
+    Row none = raw.query("SELECT * FROM usage_records WHERE request_id = 'none'").iterator().next();
+    assertNull(none.getValue("cost_nanos"), "no price: no cost rather than a zero cost");
+    assertNull(none.getValue("price_version"));
+    assertTrue(Dialect.readFlag(none, "estimated"));
+  }
+
+  @Test
+  void rollsUsageUpByHourKeyChannelAndModelAcrossFlushes() {
+    store.insertUsage(List.of(
+        priced("a", T0 + 1, 1, 10, "m1", 1_000, 200),
+        priced("b", T0 + 2, 1, 10, "m1", 2_000, 500),
+        priced("c", T0 + HOUR - 1, 2, 10, "m1", 4_000, 200),
+        priced("d", T0 + HOUR, 1, 10, "m1", 8_000, 200))).await();
+    // a second flush into the same rollup rows adds to them
+    store.insertUsage(List.of(
+        priced("e", T0 + 3, 1, 10, "m1", 16_000, 200),
+        priced("f", T0 + 4, 1, 20, "m2", -1, 200))).await();
+
+    assertEquals(4, raw.count("SELECT COUNT(*) FROM usage_hourly"));
+    Row a = raw.query("SELECT * FROM usage_hourly WHERE hour_ts = ? AND client_key_id = 1 AND channel_id = 10",
+        T0).iterator().next();
+    assertEquals(3L, a.getLong("requests"));
+    assertEquals(1L, a.getLong("errors"));
+    assertEquals(19_000L, a.getLong("cost_nanos"));
+    assertEquals(3_000L, a.getLong("input_tokens"));
+    assertEquals(90L, a.getLong("cache_write_5m_tokens"));
+    assertEquals(0L, a.getLong("unpriced"));
+
+    List<UsageTotals> series = store.usageSeries(
+        UsageQuery.between(T0, T0 + 2 * HOUR)).await();
+    assertEquals(List.of(T0, T0 + HOUR), series.stream().map(UsageTotals::hourMs).toList());
+    assertEquals(5L, series.get(0).requests());
+    assertEquals(23_000L, series.get(0).costNanos());
+    assertEquals(1L, series.get(0).unpriced());
+    assertEquals(1L, series.get(1).requests());
+    assertEquals(new BigDecimal("0.000008000"), series.get(1).cost());
+
+    var onlyKey2 = store.usageSeries(UsageQuery.between(T0, T0 + 2 * HOUR).key(2)).await();
+    assertEquals(1, onlyKey2.size());
+    assertEquals(4_000L, onlyKey2.get(0).costNanos());
+    assertTrue(store.usageSeries(UsageQuery.between(T0 + 2 * HOUR, T0 + 3 * HOUR)).await()
+        .isEmpty());
+
+    var byKey = store.usageBreakdown(UsageQuery.between(T0, T0 + 2 * HOUR),
+        UsageQuery.By.KEY).await();
+    assertEquals(List.of(1L, 2L), byKey.stream().map(UsageTotals::clientKeyId).toList(),
+        "costliest first");
+    assertEquals(27_000L, byKey.get(0).costNanos());
+    assertEquals(5L, byKey.get(0).requests());
+    var byModel = store.usageBreakdown(UsageQuery.between(T0, T0 + HOUR),
+        UsageQuery.By.MODEL).await();
+    assertEquals(List.of("m1", "m2"), byModel.stream().map(UsageTotals::model).toList());
+    assertEquals(4L, byModel.get(0).requests());
+    var byChannel = store.usageBreakdown(UsageQuery.between(T0, T0 + 2 * HOUR).model("m2"),
+        UsageQuery.By.CHANNEL).await();
+    assertEquals(1, byChannel.size());
+    assertEquals(20L, byChannel.get(0).channelId());
+    assertEquals(1L, byChannel.get(0).unpriced());
+  }
+
+  @Test
+  void retentionDeletesOldRecordsAndKeepsTheirRollups() {
+    store.insertUsage(List.of(priced("old", T0, 1, 10, "m1", 5, 200), priced("new", T0 + 2 * HOUR, 1, 10, "m1", 7,
+        200))).await();
+    assertEquals(1, store.deleteUsageBefore(T0 + HOUR).await());
+    assertEquals(1L, store.countUsage().await());
+    assertEquals(0, raw.count("SELECT COUNT(*) FROM usage_records WHERE request_id = 'old'"));
+    assertEquals(12L, store.usageBreakdown(UsageQuery.between(T0, T0 + 3 * HOUR),
+        UsageQuery.By.MODEL).await().get(0).costNanos());
+  }
+
+  @Test
+  void storesPriceVersionsExactlyAndAppendOnly() {
+    ModelPrice p1 = ModelPrice.of("3", "15")
+        .withCacheRead("0.30").withCacheWrites("3.75", "6").withReasoning("0.0000001");
+    store.insertPrices(List.of(
+        PriceVersion.of(PriceVersion.Scope.CATALOGUE, 0, "m", 100,
+            p1, "anthropic"),
+        PriceVersion.of(PriceVersion.Scope.CHANNEL, 9, "m", 200,
+            ModelPrice.WITHDRAWN, "config"))).await();
+    var all = store.prices().await();
+    assertEquals(2, all.size());
+    var first = all.get(0);
+    assertTrue(first.id() > 0);
+    assertEquals(PriceVersion.Scope.CATALOGUE, first.scope());
+    assertEquals(100L, first.effectiveFromMs());
+    assertEquals(new BigDecimal("0.0000001"), first.price().reasoning());
+    assertEquals(new BigDecimal("0.3"), first.price().cacheRead());
+    assertTrue(first.price().samePrices(p1));
+    assertEquals("anthropic", first.source());
+    assertTrue(all.get(1).price().withdrawn());
+    assertEquals(9L, all.get(1).channelId());
+    assertNotEquals(first.id(), all.get(1).id());
+  }
+
+  @Test
+  void migrationTwoUpgradesAVersionOneDatabaseKeepingItsData() {
+    store.close().await();
+    store = null;
+    TestDatabases.dropAll(vertx, database());
+    Pool pool = Pools.create(vertx, database()).await();
+    try {
+      assertEquals(1, Migrations.apply(pool, raw.dialect(), 1).await());
+    } finally {
+      pool.close().await();
+    }
+    raw.query("INSERT INTO usage_records (request_id, ts, client_key_id, model, channel_id, credential_id,"
+        + " upstream_model, route, streamed, status, error_class, attempts, input_tokens, output_tokens,"
+        + " cached_tokens, reasoning_tokens, latency_ms, ttft_ms, bytes_in, bytes_out) VALUES ('v1', ?, 3,"
+        + " 'gpt-a', 4, 5, 'up', 'openai-chat', ?, 200, NULL, 1, 100, 20, 30, 0, 400, -1, 1, 2)",
+        T0 + 10, raw.dialect().flagParam(false));
+    raw.query("INSERT INTO settings (name, value) VALUES ('kept', 'yes')");
+
+    store = Store.open(vertx, database(), SECRETS).await();
+    assertEquals(Migrations.latest(), raw.count("SELECT MAX(version) FROM schema_version"));
+    assertEquals("yes", store.setting("kept").await());
+    Row old = raw.query("SELECT * FROM usage_records WHERE request_id = 'v1'").iterator().next();
+    assertEquals(100L, old.getLong("input_tokens"));
+    assertEquals(0L, old.getLong("cache_write_5m_tokens"));
+    assertNull(old.getValue("cost_nanos"));
+    assertFalse(Dialect.readFlag(old, "estimated"));
+    var rolled = store.usageSeries(UsageQuery.between(T0, T0 + HOUR)).await();
+    assertEquals(1, rolled.size(), "old records are rolled up by the migration");
+    assertEquals(1L, rolled.get(0).requests());
+    assertEquals(1L, rolled.get(0).unpriced());
+    assertEquals(100L, rolled.get(0).inputTokens());
+
+    store.insertUsage(List.of(priced("v2", T0 + 20, 3, 4, "gpt-a", 50, 200))).await();
+    assertEquals(2L, store.countUsage().await());
+    assertEquals(2L, store.usageSeries(UsageQuery.between(T0, T0 + HOUR)).await().get(0)
+        .requests());
   }
 
   @Test

@@ -10,7 +10,8 @@ final class TestDatabases {
 
   /** Child tables first, so foreign keys never block a drop. */
   private static final List<String> TABLES = List.of(
-      "credentials", "channels", "api_keys", "usage_records", "settings", "schema_version");
+      "credentials", "channels", "api_keys", "usage_records", "usage_hourly", "prices", "settings",
+      "schema_version");
 
   private TestDatabases() {}
 

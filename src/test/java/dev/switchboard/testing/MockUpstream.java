@@ -1,46 +1,61 @@
 package dev.switchboard.testing;
 
 import dev.switchboard.demo.OpenAiWire;
+import dev.switchboard.testing.wire.AnthropicWire;
+import dev.switchboard.testing.wire.Answer;
+import dev.switchboard.testing.wire.GeminiWire;
+import dev.switchboard.testing.wire.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A programmable OpenAI-compatible upstream for integration tests and benchmarks. Serves
- * {@code POST /v1/chat/completions} (JSON or SSE) and {@code GET /v1/models} on 127.0.0.1.
+ * A programmable fake LLM upstream for integration tests and benchmarks, on 127.0.0.1. One
+ * port serves every protocol the gateway calls, each in its real wire format:
+ * <ul>
+ *   <li>OpenAI: {@code POST /v1/chat/completions} (JSON or SSE), {@code POST /v1/embeddings},
+ *       {@code GET /v1/models};
+ *   <li>OpenAI Responses: {@code POST /v1/responses} (JSON or named SSE events);
+ *   <li>Azure OpenAI: {@code POST /openai/deployments/{d}/chat/completions?api-version=...}
+ *       and {@code .../embeddings}; 401 without {@code api-key}, 404 without
+ *       {@code api-version};
+ *   <li>Anthropic: {@code POST /v1/messages}, {@code POST /v1/messages/count_tokens},
+ *       {@code GET /v1/models} with {@code anthropic-version}; 400 without that header;
+ *   <li>Gemini: {@code POST /v1beta/models/{m}:generateContent}, {@code :streamGenerateContent}
+ *       (SSE with {@code alt=sse}, else a streamed JSON array), {@code :countTokens},
+ *       {@code :embedContent}, {@code :batchEmbedContents}, {@code GET /v1beta/models}.
+ * </ul>
  *
- * <p>Each chat request takes the next {@link Behavior} from a FIFO filled by {@link #enqueue},
- * or the {@link #defaultBehavior} when the FIFO is empty. All public methods are thread-safe:
- * tests call them from the JUnit thread while the server runs on its event loop. Counters
- * count from start or the last {@link #reset()}.
+ * <p>Each POST takes the next {@link Behavior} from a FIFO filled by {@link #enqueue}, or the
+ * {@link #defaultBehavior} when the FIFO is empty, and is recorded; model lists are neither.
+ * All public methods are thread-safe: tests call them from the JUnit thread while the server
+ * runs on its event loop. Counters count from start or the last {@link #reset()}.
  */
 public final class MockUpstream {
 
   /** Beyond this many recorded requests, requests are counted but no longer kept. */
   public static final int MAX_RECORDS = 10_000;
 
-  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("retry-after");
   private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
-  private static final String[] MALFORMED = {
-      "data: {not json\n\n",
-      "data: {\"id\":\"chatcmpl-mock\",\"choices\":[{\"delta\":\n\n",
-      "data: [DONE]\n\n"};
+  private static final CharSequence ANTHROPIC_VERSION =
+      HttpHeaders.createOptimized("anthropic-version");
+  private static final List<String> MODELS = List.of("mock-model");
 
   private final Vertx vertx;
   private final Queue<Behavior> queue = new ConcurrentLinkedQueue<>();
@@ -80,9 +95,24 @@ public final class MockUpstream {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:<port>/v1}. */
+  /** {@code http://127.0.0.1:<port>}: the Azure OpenAI base, and the root of every route. */
+  public String root() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** {@code http://127.0.0.1:<port>/v1}: the base for OpenAI (Chat, Responses) and Anthropic. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + "/v1";
+    return root() + "/v1";
+  }
+
+  /** {@code http://127.0.0.1:<port>/v1beta}: the Gemini base. */
+  public String geminiBaseUrl() {
+    return root() + "/v1beta";
+  }
+
+  /** {@code http://127.0.0.1:<port>}: Azure paths start with {@code /openai/deployments/}. */
+  public String azureBaseUrl() {
+    return root();
   }
 
   public Future<Void> close() {
@@ -95,35 +125,35 @@ public final class MockUpstream {
     return this;
   }
 
-  /** Queues behaviours, each consumed by one chat request, in order. */
+  /** Queues behaviours, each consumed by one POST request, in order. */
   public MockUpstream enqueue(Behavior... behaviors) {
     queue.addAll(List.of(behaviors));
     return this;
   }
 
-  /** Chat requests received, oldest first (at most {@link #MAX_RECORDS}). */
+  /** POST requests received, oldest first (at most {@link #MAX_RECORDS}). */
   public List<RecordedRequest> requests() {
     synchronized (records) {
       return List.copyOf(records);
     }
   }
 
-  /** Chat requests received, including those past {@link #MAX_RECORDS}. */
+  /** POST requests received, including those past {@link #MAX_RECORDS}. */
   public int requestCount() {
     return requestCount.get();
   }
 
-  /** Chat requests whose connection or stream closed before the mock finished its answer. */
+  /** POST requests whose connection or stream closed before the mock finished its answer. */
   public int aborted() {
     return aborted.get();
   }
 
-  /** Chat requests received and not yet answered in full, dropped on purpose, or aborted. */
+  /** POST requests received and not yet answered in full, dropped on purpose, or aborted. */
   public int inFlight() {
     return inFlight.get();
   }
 
-  /** Completes once at least {@code n} chat requests have been aborted by their client. */
+  /** Completes once at least {@code n} POST requests have been aborted by their client. */
   public Future<Void> awaitAborted(int n) {
     synchronized (waiters) {
       if (aborted.get() < n) {
@@ -150,15 +180,19 @@ public final class MockUpstream {
   }
 
   private void handle(HttpServerRequest req) {
-    if (req.method() == HttpMethod.GET && "/v1/models".equals(req.path())) {
-      req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-          .end(OpenAiWire.models(List.of("mock-model"), now(), "mock"));
-    } else if (req.method() == HttpMethod.POST && "/v1/chat/completions".equals(req.path())) {
-      Exchange ex = new Exchange(req);
-      req.body().onSuccess(body -> ex.received(body));
-    } else {
+    Route route = Route.match(req.method(), req.path(), req.headers().contains(ANTHROPIC_VERSION));
+    if (route == null) {
       req.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(OpenAiWire.error("mock: no route " + req.path(), "invalid_request_error", null));
+    } else if (route.endpoint() == Route.Endpoint.MODELS) {
+      req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(switch (route.protocol()) {
+        case ANTHROPIC -> AnthropicWire.models(MODELS);
+        case GEMINI -> GeminiWire.models(MODELS);
+        default -> OpenAiWire.models(MODELS, now(), "mock");
+      });
+    } else {
+      Exchange ex = new Exchange(req, route);
+      req.body().onSuccess(body -> ex.received(body));
     }
   }
 
@@ -175,22 +209,23 @@ public final class MockUpstream {
     return System.currentTimeMillis() / 1000;
   }
 
-  /** One chat request and its answer; confined to the server's event loop. */
+  /** One request and its answer; confined to the server's event loop. */
   private final class Exchange {
     private final HttpServerRequest req;
     private final HttpServerResponse resp;
+    private final Route route;
+    private final Wire wire;
     private Behavior behavior;
-    private Buffer[] fixedEvents;
-    private OpenAiWire.Chunks chunks;
-    private OpenAiWire.Usage usage;
-    private int total;
+    private List<Buffer> events;
     private int sent;
     private Future<Void> lastWrite = Future.succeededFuture();
     private boolean settled;
 
-    Exchange(HttpServerRequest req) {
+    Exchange(HttpServerRequest req, Route route) {
       this.req = req;
       this.resp = req.response();
+      this.route = route;
+      this.wire = route.wire(req.query());
       inFlight.incrementAndGet();
       resp.closeHandler(v -> abort());
       resp.exceptionHandler(err -> abort());
@@ -202,11 +237,17 @@ public final class MockUpstream {
       synchronized (records) {
         if (records.size() < MAX_RECORDS) {
           MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-          records.add(new RecordedRequest(req.method().name(), req.path(), headers, body));
+          records.add(new RecordedRequest(req.method().name(), req.path(), req.query(), headers,
+              body, route.protocol()));
         }
       }
       if (body == null) {
-        error(400, "mock: request body is not a JSON object", "invalid_request_error", null, -1);
+        fail(wire.failure(400, "mock: request body is not a JSON object", -1));
+        return;
+      }
+      Wire.Failure refused = route.precheck(wire, req);
+      if (refused != null) {
+        fail(refused);
         return;
       }
       Behavior next = queue.poll();
@@ -225,39 +266,48 @@ public final class MockUpstream {
       Behavior b = behavior;
       long id = ids.incrementAndGet();
       resp.putHeader(REQUEST_ID, "req_mock_" + id);
+      for (Map.Entry<String, String> required : b.requiredHeaders.entrySet()) {
+        if (!required.getValue().equals(req.getHeader(required.getKey()))) {
+          fail(route.unauthorized(wire, "mock: missing or wrong " + required.getKey()));
+          return;
+        }
+      }
       switch (b.kind) {
         case HANG -> { }
-        case ERROR -> {
-          if (b.status == 429) {
-            error(429, "mock failure 429", "requests", "rate_limit_exceeded", b.retryAfterSeconds);
-          } else {
-            String type = b.status >= 500 ? "server_error" : "invalid_request_error";
-            error(b.status, "mock failure " + b.status, type, null, -1);
-          }
-        }
-        case MALFORMED_SSE -> {
-          fixedEvents = new Buffer[MALFORMED.length];
-          for (int i = 0; i < MALFORMED.length; i++) {
-            fixedEvents[i] = Buffer.buffer(MALFORMED[i]);
-          }
-          startStream(MALFORMED.length);
-        }
+        case ERROR -> fail(wire.failure(b.status, "mock failure " + b.status, b.retryAfterSeconds));
+        case MALFORMED_SSE -> startStream(wire.malformedStream());
         case OK -> {
-          String model = body.getValue("model") instanceof String m ? m : "mock-model";
-          usage = b.usage != null ? b.usage
-              : OpenAiWire.Usage.estimate(String.valueOf(body.getValue("messages")), b.content);
-          if (Boolean.TRUE.equals(body.getValue("stream"))) {
-            boolean withUsage = b.alwaysUsage
-                || body.getValue("stream_options") instanceof JsonObject o
-                    && Boolean.TRUE.equals(o.getValue("include_usage"));
-            chunks = OpenAiWire.chunks("chatcmpl-mock-" + id, now(), model, withUsage);
-            startStream(b.pieces.length + 3 + (withUsage ? 1 : 0));
+          if (route.endpoint() == Route.Endpoint.GENERATE
+              || route.endpoint() == Route.Endpoint.STREAM_GENERATE) {
+            generate(body, id);
           } else {
-            String text = String.join("", b.pieces);
-            json(OpenAiWire.completion("chatcmpl-mock-" + id, now(), model, text, "stop", usage));
+            json(route.utility(body));
           }
         }
       }
+    }
+
+    private void generate(JsonObject body, long id) {
+      Behavior b = behavior;
+      String model = body.getValue("model") instanceof String m ? m
+          : route.pathModel() != null ? route.pathModel() : "mock-model";
+      Answer answer = new Answer(id, now(), model, b.pieces, b.thinkingPieces, b.toolCalls,
+          b.usageFor(route.promptText(body)), route.includeUsage(body, b.alwaysUsage));
+      if (!route.streams(body)) {
+        if (b.failAfter >= 0) {
+          fail(wire.failure(b.failStatus, "mock failure " + b.failStatus, -1));
+        } else {
+          json(wire.message(answer));
+        }
+        return;
+      }
+      List<Buffer> stream = wire.stream(answer);
+      if (b.failAfter >= 0 && b.failAfter < stream.size()) {
+        stream = new ArrayList<>(stream.subList(0, b.failAfter));
+        stream.add(wire.streamError(answer, b.failAfter, b.failStatus,
+            "mock failure " + b.failStatus));
+      }
+      startStream(stream);
     }
 
     private void json(Buffer body) {
@@ -274,17 +324,17 @@ public final class MockUpstream {
       }
     }
 
-    private void error(int status, String message, String type, String code, int retryAfter) {
-      resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
-      if (retryAfter >= 0) {
-        resp.putHeader(RETRY_AFTER, String.valueOf(retryAfter));
+    private void fail(Wire.Failure failure) {
+      resp.setStatusCode(failure.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+      if (failure.retryAfter() != null) {
+        resp.putHeader(RETRY_AFTER, failure.retryAfter());
       }
-      end(OpenAiWire.error(message, type, code));
+      end(failure.body());
     }
 
-    private void startStream(int events) {
-      total = events;
-      resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM);
+    private void startStream(List<Buffer> events) {
+      this.events = events;
+      resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, wire.streamContentType());
       lastWrite = resp.writeHead();
       pump();
     }
@@ -299,8 +349,8 @@ public final class MockUpstream {
           drop();
           return;
         }
-        if (sent == total - 1) {
-          end(event(sent++));
+        if (sent == events.size() - 1) {
+          end(events.get(sent++));
           return;
         }
         if (resp.writeQueueFull()) {
@@ -310,29 +360,12 @@ public final class MockUpstream {
           });
           return;
         }
-        lastWrite = resp.write(event(sent++));
+        lastWrite = resp.write(events.get(sent++));
         if (behavior.tokenDelayMs > 0) {
           vertx.setTimer(behavior.tokenDelayMs, t -> pump());
           return;
         }
       }
-    }
-
-    private Buffer event(int i) {
-      if (fixedEvents != null) {
-        return fixedEvents[i];
-      }
-      String[] pieces = behavior.pieces;
-      if (i == 0) {
-        return chunks.role();
-      } else if (i <= pieces.length) {
-        return chunks.content(pieces[i - 1]);
-      } else if (i == pieces.length + 1) {
-        return chunks.finish("stop");
-      } else if (i == total - 1) {
-        return OpenAiWire.done();
-      }
-      return chunks.usage(usage);
     }
 
     private void end(Buffer last) {

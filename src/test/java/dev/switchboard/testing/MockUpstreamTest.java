@@ -359,6 +359,117 @@ class MockUpstreamTest {
         })));
   }
 
+  @Test
+  void toolCallsStreamAsIndexedDeltasWithArgumentsOverSeveralChunks(Vertx vertx) {
+    mock.enqueue(Behavior.ok().toolCall("get_weather", "{\"city\":\"Oslo\"}")
+        .toolCall("get_time", "{\"tz\":\"CET\"}"));
+    List<JsonObject> chunks = Sse.chunks(new WireCalls(vertx, mock)
+        .generate(Protocol.OPENAI, true).body());
+    StringBuilder[] arguments = {new StringBuilder(), new StringBuilder()};
+    String[] ids = new String[2];
+    int fragments = 0;
+    for (JsonObject chunk : chunks.subList(1, chunks.size() - 1)) {
+      JsonObject delta = chunk.getJsonArray("choices").getJsonObject(0).getJsonObject("delta");
+      assertFalse(delta.containsKey("content"), "no text with tool calls only");
+      JsonObject call = delta.getJsonArray("tool_calls").getJsonObject(0);
+      int index = call.getInteger("index");
+      if (call.containsKey("id")) {
+        assertNull(ids[index], "id only in the first delta of a call");
+        ids[index] = call.getString("id");
+        assertEquals("function", call.getString("type"));
+      }
+      arguments[index].append(call.getJsonObject("function").getString("arguments"));
+      fragments++;
+    }
+    assertTrue(fragments >= 6, "arguments split over several chunks");
+    assertTrue(ids[0].startsWith("call_") && !ids[0].equals(ids[1]));
+    assertEquals("{\"city\":\"Oslo\"}", arguments[0].toString());
+    assertEquals("{\"tz\":\"CET\"}", arguments[1].toString());
+    JsonObject finish = chunks.get(chunks.size() - 1).getJsonArray("choices").getJsonObject(0);
+    assertEquals("tool_calls", finish.getString("finish_reason"));
+  }
+
+  @Test
+  void nonStreamToolCallHasNullContentAndReasoningContent(Vertx vertx) {
+    mock.enqueue(Behavior.ok().thinking("Need weather.").toolCall("get_weather", "{}"));
+    JsonObject choice = new WireCalls(vertx, mock).generate(Protocol.OPENAI, false).json()
+        .getJsonArray("choices").getJsonObject(0);
+    JsonObject message = choice.getJsonObject("message");
+    assertTrue(message.containsKey("content"));
+    assertNull(message.getValue("content"));
+    assertEquals("Need weather.", message.getString("reasoning_content"));
+    JsonObject call = message.getJsonArray("tool_calls").getJsonObject(0);
+    assertEquals("get_weather", call.getJsonObject("function").getString("name"));
+    assertEquals("{}", call.getJsonObject("function").getString("arguments"));
+    assertEquals("tool_calls", choice.getString("finish_reason"));
+  }
+
+  @Test
+  void thinkingStreamsReasoningContentBeforeTheText(Vertx vertx) {
+    mock.enqueue(Behavior.ok().thinking("Think.").content("Answer."));
+    List<JsonObject> chunks = Sse.chunks(new WireCalls(vertx, mock)
+        .generate(Protocol.OPENAI, true).body());
+    assertEquals("Think.", chunks.get(1).getJsonArray("choices").getJsonObject(0)
+        .getJsonObject("delta").getString("reasoning_content"));
+    assertEquals("Answer.", content(chunks.get(2)));
+    assertEquals("stop", chunks.get(3).getJsonArray("choices").getJsonObject(0)
+        .getString("finish_reason"));
+  }
+
+  @Test
+  void embeddingsAnswerOneVectorPerInput(Vertx vertx) {
+    WireCalls.Reply reply = new WireCalls(vertx, mock).post("/v1/embeddings", new JsonObject()
+        .put("model", "emb-test").put("input", new JsonArray().add("a").add("b")),
+        "authorization", "Bearer sk-test");
+    JsonObject json = reply.json();
+    assertEquals("list", json.getString("object"));
+    assertEquals(2, json.getJsonArray("data").size());
+    assertEquals(1, json.getJsonArray("data").getJsonObject(1).getInteger("index"));
+    assertEquals("emb-test", json.getString("model"));
+    assertTrue(json.getJsonObject("usage").getInteger("prompt_tokens") > 0);
+    assertEquals(Protocol.OPENAI, mock.requests().get(0).protocol());
+  }
+
+  @Test
+  void azureRecordsDeploymentAndApiVersionAndAnswersLikeChat(Vertx vertx) {
+    mock.enqueue(Behavior.ok().content("hi there"));
+    WireCalls.Reply reply = new WireCalls(vertx, mock).generate(Protocol.AZURE_OPENAI, true);
+    assertEquals("hi there", assertTextStream(Sse.chunks(reply.body()), "stop"));
+    RecordedRequest recorded = mock.requests().get(0);
+    assertEquals(Protocol.AZURE_OPENAI, recorded.protocol());
+    assertEquals("my-deploy", recorded.pathModel());
+    assertEquals("2024-10-21", recorded.queryParam("api-version"));
+    assertEquals("api-version=2024-10-21", recorded.query());
+    assertEquals("az-key", recorded.header("api-key"));
+    assertTrue(recorded.streamed());
+  }
+
+  @Test
+  void azureWithoutApiKeyIs401AndWithoutApiVersionIs404AndBothKeepTheQueue(Vertx vertx) {
+    WireCalls calls = new WireCalls(vertx, mock);
+    mock.enqueue(Behavior.status(500));
+    JsonObject body = WireCalls.body(Protocol.AZURE_OPENAI, false);
+    WireCalls.Reply noKey = calls.post(
+        "/openai/deployments/d/chat/completions?api-version=2024-10-21", body,
+        "authorization", "Bearer sk-test");
+    assertEquals(401, noKey.status());
+    assertEquals("401", noKey.json().getJsonObject("error").getString("code"));
+    WireCalls.Reply noVersion = calls.post("/openai/deployments/d/chat/completions", body,
+        "api-key", "az-key");
+    assertEquals(404, noVersion.status());
+    assertEquals(500, calls.generate(Protocol.AZURE_OPENAI, false).status());
+    assertEquals(3, mock.requestCount(), "refused requests are recorded too");
+  }
+
+  @Test
+  void baseUrlsPointAtTheProtocolsRoots() {
+    String root = "http://127.0.0.1:" + mock.port();
+    assertEquals(root, mock.root());
+    assertEquals(root + "/v1", mock.baseUrl());
+    assertEquals(root + "/v1beta", mock.geminiBaseUrl());
+    assertEquals(root, mock.azureBaseUrl());
+  }
+
   private RequestOptions options(long idleTimeoutMs) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)

@@ -247,6 +247,8 @@ public final class TestGateway implements AutoCloseable {
         .put("firstByteTimeout", "10s").put("idleTimeout", "10s").put("retryBackoff", "10ms");
     private final JsonObject limits = new JsonObject();
     private final JsonObject stats = new JsonObject().put("flushInterval", "50ms");
+    // no catalogue sync: tests never reach out to the network
+    private final JsonObject pricing = new JsonObject().put("syncInterval", 0);
     private GatewayMetrics metrics;
 
     private Builder(Vertx vertx) {
@@ -289,6 +291,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** A {@code pricing} key: catalogueUrl, syncInterval, models, channels. */
+    public Builder pricing(String key, Object value) {
+      pricing.put(key, value);
+      return this;
+    }
+
     public Builder metrics(GatewayMetrics metrics) {
       this.metrics = metrics;
       return this;
@@ -303,6 +311,7 @@ public final class TestGateway implements AutoCloseable {
           .put("limits", limits.copy())
           .put("routing", routing.copy())
           .put("stats", stats.copy())
+          .put("pricing", pricing.copy())
           .put("channels", channels.copy())
           .put("apiKeys", apiKeys.copy());
     }
