@@ -81,7 +81,7 @@ public final class Switchboard {
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config), metrics), new DeploymentOptions())
+    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics), new DeploymentOptions())
         .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
@@ -104,6 +104,14 @@ public final class Switchboard {
 
   private Future<Void> deployOne(io.vertx.core.Deployable verticle, DeploymentOptions options) {
     return vertx.deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
+  }
+
+  /** {@code lowest_cost} compares a model's input plus output price per million tokens, from the price book. */
+  static RouteConfig.CostLookup prices(Pricing pricing) {
+    return (channelId, channel, model) -> pricing.book().resolve(channelId, model, System.currentTimeMillis())
+        .map(v -> v.price().input() == null || v.price().output() == null ? Double.NaN
+            : v.price().input().add(v.price().output()).doubleValue())
+        .orElse(Double.NaN);
   }
 
   /** Edges first (graceful), then the rest in reverse order; the stats verticle flushes as it stops. */

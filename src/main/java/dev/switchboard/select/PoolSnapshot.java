@@ -166,7 +166,7 @@ public final class PoolSnapshot {
         if (!tried.contains(c.target()) && skipReason(c, nowMs, true) == null) usable.add(c);
       }
       while (!usable.isEmpty()) {
-        Candidate chosen = Strategies.choose(tier, usable, state, telemetry);
+        Candidate chosen = Strategies.choose(tier, usable, state, telemetry, config.costs());
         if (chosen == null) break;
         Bench probe = probeFor(chosen, nowMs);
         if (probe == null || probe.claimProbe(nowMs)) return lease(chosen, tier, state);

@@ -113,9 +113,7 @@ final class RouteBuilder {
     return new Group(g.name(), List.copyOf(tiers));
   }
 
-  private void add(List<Candidate> out, Channel ch, String upstream, int member, int weight, double cost) {
-    double priced = config.costs().cost(ch.name(), upstream);
-    double c = Double.isNaN(priced) ? cost : priced;
+  private void add(List<Candidate> out, Channel ch, String upstream, int member, int weight, double c) {
     if (ch.credentials().isEmpty()) {
       out.add(new Candidate(ch, null, upstream, member, weight, c));
     }

@@ -16,12 +16,15 @@ import java.util.Map;
 public record RouteConfig(Map<String, ChannelRules> channels, Map<String, KeyRules> keys, List<GroupConfig> groups,
     Map<String, String> aliases, CostLookup costs) {
 
-  /** A price per (channel, upstream model) in any consistent unit; NaN when unknown. */
+  /**
+   * A price per (channel, upstream model), consulted by {@code lowest_cost} at pick time so a
+   * changed price applies at once; NaN when unknown (the member's {@code cost} then counts).
+   */
   @FunctionalInterface
   public interface CostLookup {
-    CostLookup NONE = (channel, model) -> Double.NaN;
+    CostLookup NONE = (channelId, channel, model) -> Double.NaN;
 
-    double cost(String channel, String upstreamModel);
+    double cost(long channelId, String channel, String upstreamModel);
   }
 
   public static final RouteConfig NONE = new RouteConfig(Map.of(), Map.of(), List.of(), Map.of(), CostLookup.NONE);

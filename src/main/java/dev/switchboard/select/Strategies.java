@@ -15,7 +15,7 @@ final class Strategies {
 
   private Strategies() {}
 
-  static Candidate choose(Tier tier, List<Candidate> usable, PickState state, Telemetry telemetry) {
+  static Candidate choose(Tier tier, List<Candidate> usable, PickState state, Telemetry telemetry, RouteConfig.CostLookup costs) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int n = usable.size();
     return switch (tier.strategy()) {
@@ -27,7 +27,10 @@ final class Strategies {
       case LEAST_USED -> min(usable, c -> state.uses(c.target()), random, false);
       case MOST_REMAINING -> min(usable, c -> -telemetry.quotaLeft(c.channel().id()), random, true);
       case OLDEST_FIRST -> min(usable, Candidate::age, random, false);
-      case LOWEST_COST -> minDouble(usable, Candidate::cost, random);
+      case LOWEST_COST -> minDouble(usable, c -> {
+        double price = costs.cost(c.channel().id(), c.channel().name(), c.upstreamModel());
+        return Double.isNaN(price) ? c.cost() : price;
+      }, random);
       case LOWEST_LATENCY -> lowestLatency(usable, telemetry, random);
       case FILL_FIRST -> fillFirst(tier, usable, state);
     };

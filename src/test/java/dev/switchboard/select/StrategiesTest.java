@@ -174,7 +174,7 @@ class StrategiesTest {
     assertShare(tie, 21, 0.5);
     RouteConfig priced = new RouteConfig(Map.of(), Map.of(), List.of(new GroupConfig(GROUP, List.of(),
         List.of(new TierConfig("lowest_cost", List.of(member(1, 1, 1), member(2, 1, 1), member(3, 1, 1)))))), Map.of(),
-        (channel, model) -> channel.equals("ch3") ? 0.1 : Double.NaN);
+        (channelId, channel, model) -> channelId == 3 && channel.equals("ch3") && model.equals("upstream") ? 0.1 : Double.NaN);
     PoolSnapshot lookup = PoolSnapshot.of(1, chs, List.of(), priced, Map.of(), Telemetry.NONE);
     assertEquals(Map.of(31L, PICKS), counts(lookup, new PickState(), PICKS), "a price lookup overrides the member's cost");
   }
