@@ -133,7 +133,7 @@ public final class Main {
     keys.add(new SwitchboardConfig.ApiKeyConfig("demo", key, null, List.of()));
     SwitchboardConfig withDemo = new SwitchboardConfig(config.server(), config.database(), config.redis(), config.limits(),
         config.routing(), config.stats(), config.security(), List.copyOf(channels), List.copyOf(keys), config.pricing(),
-        config.management());
+        config.management(), config.groups(), config.aliases());
     Future<Switchboard> started = Switchboard.start(vertx, withDemo, metrics, upstream);
     Switchboard app = started.await();
     log.info("demo mode: channel 'demo' (model 'demo') and client key {}", key);

@@ -12,7 +12,10 @@ import dev.switchboard.pricing.PriceService;
 import dev.switchboard.pricing.Pricing;
 import dev.switchboard.pricing.PricingVerticle;
 import dev.switchboard.select.Outcome;
+import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.PoolSnapshot;
+import dev.switchboard.select.RouteConfig;
+import dev.switchboard.select.Spend;
 import dev.switchboard.select.SelectorVerticle;
 import dev.switchboard.stats.StatsVerticle;
 import dev.switchboard.stats.UsageRecord;
@@ -43,6 +46,7 @@ public final class Switchboard {
   private final DemoUpstream demo;
   private final PriceService pricing;
   private final List<String> deployments = new ArrayList<>();
+  private Dispatcher dispatcher;
   private int port;
   private int managementPort = -1;
 
@@ -60,7 +64,8 @@ public final class Switchboard {
   }
 
   static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, DemoUpstream demo) {
-    LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, UsageRecord.class, WorkerJob.class, WorkerJob.Result.class);
+    LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, Spend.class, UsageRecord.class, WorkerJob.class,
+        WorkerJob.Result.class);
     return vertx.executeBlocking(() -> SecretBox.load(Path.of(config.security().masterKeyFile())))
         .compose(secrets -> Store.open(vertx, config.database(), secrets).compose(store -> {
           Switchboard app = new Switchboard(vertx, config, store, demo);
@@ -76,12 +81,13 @@ public final class Switchboard {
   }
 
   private Future<Void> deploy(GatewayMetrics metrics, AdminContext admin) {
+    dispatcher = Dispatcher.create(vertx, config);
     int edges = config.server().instances() > 0 ? config.server().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing()), new DeploymentOptions())
+    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics), new DeploymentOptions())
         .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
@@ -117,6 +123,14 @@ public final class Switchboard {
     return vertx.deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
   }
 
+  /** {@code lowest_cost} compares a model's input plus output price per million tokens, from the price book. */
+  static RouteConfig.CostLookup prices(Pricing pricing) {
+    return (channelId, channel, model) -> pricing.book().resolve(channelId, model, System.currentTimeMillis())
+        .map(v -> v.price().input() == null || v.price().output() == null ? Double.NaN
+            : v.price().input().add(v.price().output()).doubleValue())
+        .orElse(Double.NaN);
+  }
+
   /** Edges first (graceful), then the rest in reverse order; the stats verticle flushes as it stops. */
   public Future<Void> stop() {
     Future<Void> chain = Future.succeededFuture();
@@ -127,8 +141,17 @@ public final class Switchboard {
     }
     deployments.clear();
     return chain
+        .eventually(() -> dispatcher == null ? Future.succeededFuture() : dispatcher.close())
         .eventually(() -> demo == null ? Future.succeededFuture() : demo.close())
         .eventually(store::close);
+  }
+
+  /**
+   * Limits, budgets and session affinity for the edges (Redis-backed with {@code redis.url}),
+   * shared by every edge of this instance.
+   */
+  public Dispatcher dispatcher() {
+    return dispatcher;
   }
 
   public int port() {

@@ -60,7 +60,7 @@ public final class ConfigLoader {
       log.info("ignoring environment variables that name no configuration section: {}", ignored);
     }
     Section top = new Section("", root, Set.of("server", "database", "redis", "limits", "routing", "stats", "security", "pricing", "channels",
-        "apiKeys", "management"));
+        "apiKeys", "management", "groups", "aliases"));
 
     Section s = Section.of("server", top.raw("server"), EnvOverrides.SECTIONS.get("server"));
     var server = new SwitchboardConfig.Server(s.string("host", "0.0.0.0"), s.integer("port", 8080, 0, 65535),
@@ -96,7 +96,10 @@ public final class ConfigLoader {
     Section ro = Section.of("routing", top.raw("routing"), EnvOverrides.SECTIONS.get("routing"));
     var routing = new SwitchboardConfig.Routing(ro.integer("retries", 2, 0, 20), ro.millis("connectTimeout", 5_000),
         ro.millis("firstByteTimeout", 120_000), ro.millis("idleTimeout", 120_000), ro.millis("retryBackoff", 100),
-        ro.millis("maxCooldown", 300_000));
+        ro.millis("maxCooldown", 300_000), ro.integer("maxErrorCount", SwitchboardConfig.Routing.DEFAULT_MAX_ERROR_COUNT, 1, 1_000_000),
+        Math.max(1, ro.millis("errorWindow", SwitchboardConfig.Routing.DEFAULT_ERROR_WINDOW_MS)),
+        ro.millis("circuitOpen", SwitchboardConfig.Routing.DEFAULT_CIRCUIT_OPEN_MS),
+        ro.millis("affinityTtl", SwitchboardConfig.Routing.DEFAULT_AFFINITY_TTL_MS), ro.millis("healthCheckInterval", 0));
 
     Section st = Section.of("stats", top.raw("stats"), EnvOverrides.SECTIONS.get("stats"));
     var stats = new SwitchboardConfig.Stats(Math.max(10, st.millis("flushInterval", 1_000)),
@@ -106,8 +109,10 @@ public final class ConfigLoader {
     Section se = Section.of("security", top.raw("security"), EnvOverrides.SECTIONS.get("security"));
     var security = new SwitchboardConfig.Security(se.string("masterKeyFile", "data/master.key"));
 
+    List<ChannelConfig> channels = channels(top);
     return new SwitchboardConfig(server, database, new SwitchboardConfig.Redis(redisUrl), limits, routing, stats,
-        security, channels(top), apiKeys(top), PricingConfig.parse(top.raw("pricing")), management(top));
+        security, channels, apiKeys(top), PricingConfig.parse(top.raw("pricing")), management(top),
+        GroupsLoader.groups(top, channels), GroupsLoader.aliases(top));
   }
 
   private static final Set<String> JWT_ALGORITHMS = Set.of("HS256", "RS256", "ES256");
@@ -153,7 +158,8 @@ public final class ConfigLoader {
     List<Object> items = top.list("channels");
     for (int i = 0; i < items.size(); i++) {
       Section c = Section.of("channels[" + i + "]", items.get(i),
-          Set.of("name", "type", "baseUrls", "baseUrl", "keys", "key", "models", "modelMap", "priority", "weight"));
+          Set.of("name", "type", "baseUrls", "baseUrl", "keys", "key", "models", "modelMap", "priority", "weight",
+              "enabled", "limits", "quota", "tags", "prefix", "cost"));
       String name = c.required("name");
       if (!names.add(name)) {
         throw new ConfigException(c.key("name"), "duplicate channel name '" + name + "'");
@@ -188,7 +194,7 @@ public final class ConfigLoader {
       List<String> all = new ArrayList<>(models);
       modelMap.keySet().stream().filter(m -> !all.contains(m)).forEach(all::add);
       out.add(new ChannelConfig(name, type, List.copyOf(baseUrls), List.copyOf(keys), List.copyOf(all), modelMap,
-          c.integer("priority", 0, -1_000_000, 1_000_000), c.integer("weight", 1, 1, 1_000_000)));
+          c.integer("priority", 0, -1_000_000, 1_000_000), c.integer("weight", 1, 1, 1_000_000), GroupsLoader.channelRules(c)));
     }
     return List.copyOf(out);
   }
@@ -198,7 +204,7 @@ public final class ConfigLoader {
     Set<String> names = new HashSet<>();
     List<Object> items = top.list("apiKeys");
     for (int i = 0; i < items.size(); i++) {
-      Section k = Section.of("apiKeys[" + i + "]", items.get(i), Set.of("name", "key", "keySha256", "models"));
+      Section k = Section.of("apiKeys[" + i + "]", items.get(i), Set.of("name", "key", "keySha256", "models", "limits", "expiresAt"));
       String name = k.required("name");
       if (!names.add(name)) {
         throw new ConfigException(k.key("name"), "duplicate key name '" + name + "'");
@@ -214,7 +220,8 @@ public final class ConfigLoader {
       if (hash != null && !hash.matches("[0-9a-fA-F]{64}")) {
         throw new ConfigException(k.key("keySha256"), "must be 64 hexadecimal characters");
       }
-      out.add(new ApiKeyConfig(name, key, hash == null ? null : hash.toLowerCase(Locale.ROOT), k.strings("models")));
+      out.add(new ApiKeyConfig(name, key, hash == null ? null : hash.toLowerCase(Locale.ROOT), k.strings("models"),
+          GroupsLoader.keyRules(k)));
     }
     return List.copyOf(out);
   }

@@ -80,6 +80,38 @@ final class Section {
     return (int) n;
   }
 
+  long longValue(String name, long dflt, long min) {
+    Object v = json.getValue(name);
+    if (v == null) return dflt;
+    try {
+      if (v instanceof Number num && num.doubleValue() != Math.rint(num.doubleValue())) {
+        throw new NumberFormatException();
+      }
+      long n = v instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(v).trim());
+      if (n < min) {
+        throw new ConfigException(key(name), "must be at least " + min + ", got " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key(name), "expected a whole number, got '" + v + "'");
+    }
+  }
+
+  double decimal(String name, double dflt, double min) {
+    Object v = json.getValue(name);
+    if (v == null) return dflt;
+    double n;
+    try {
+      n = v instanceof Number num ? num.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key(name), "expected a number, got '" + v + "'");
+    }
+    if (!(n >= min) || Double.isInfinite(n)) {
+      throw new ConfigException(key(name), "must be a number of at least " + min + ", got " + v);
+    }
+    return n;
+  }
+
   boolean bool(String name, boolean dflt) {
     Object v = json.getValue(name);
     if (v == null) return dflt;

@@ -19,7 +19,16 @@ public record SwitchboardConfig(
     Security security,
     List<ChannelConfig> channels,
     List<ApiKeyConfig> apiKeys,
-    Pricing pricing, Management management) {
+    Pricing pricing,
+    Management management,
+    List<GroupConfig> groups,
+    Map<String, String> aliases) {
+
+  /** Without groups or aliases: every channel model is its own group, as before groups existed. */
+  public SwitchboardConfig(Server server, Database database, Redis redis, Limits limits, Routing routing, Stats stats,
+      Security security, List<ChannelConfig> channels, List<ApiKeyConfig> apiKeys, Pricing pricing, Management management) {
+    this(server, database, redis, limits, routing, stats, security, channels, apiKeys, pricing, management, List.of(), Map.of());
+  }
 
   /** Where the HTTP edge listens. {@code instances} 0 means one per event loop. */
   public record Server(String host, int port, int instances, long shutdownGraceMs, long keepAliveMs) {}
@@ -36,10 +45,38 @@ public record SwitchboardConfig(
 
   public record Limits(long maxBodyBytes, int maxSseEventBytes) {}
 
-  /** Retries are further attempts after the first one, each on a lease not yet tried. */
+  /**
+   * Retries are further attempts after the first one, each on a lease not yet tried.
+   * {@code maxErrorCount} failures (5xx, timeouts, resets) of one credential and model within
+   * {@code errorWindowMs} open its circuit for {@code circuitOpenMs} (doubled after each failed
+   * probe, capped by {@code maxCooldownMs}); session bindings live {@code affinityTtlMs} (0 = off);
+   * every {@code healthCheckIntervalMs} (0 = never) disabled credentials due for a probe are
+   * checked without waiting for a client request.
+   */
   public record Routing(
       int retries, long connectTimeoutMs, long firstByteTimeoutMs, long idleTimeoutMs,
-      long retryBackoffMs, long maxCooldownMs) {}
+      long retryBackoffMs, long maxCooldownMs, int maxErrorCount, long errorWindowMs, long circuitOpenMs,
+      long affinityTtlMs, long healthCheckIntervalMs) {
+
+    public static final int DEFAULT_MAX_ERROR_COUNT = 5;
+    public static final long DEFAULT_ERROR_WINDOW_MS = 60_000;
+    public static final long DEFAULT_CIRCUIT_OPEN_MS = 10_000;
+    public static final long DEFAULT_AFFINITY_TTL_MS = 3_600_000;
+
+    public Routing(int retries, long connectTimeoutMs, long firstByteTimeoutMs, long idleTimeoutMs,
+        long retryBackoffMs, long maxCooldownMs) {
+      this(retries, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, retryBackoffMs, maxCooldownMs,
+          DEFAULT_MAX_ERROR_COUNT, DEFAULT_ERROR_WINDOW_MS, DEFAULT_CIRCUIT_OPEN_MS, DEFAULT_AFFINITY_TTL_MS);
+    }
+
+    /** Without active health checks. */
+    public Routing(int retries, long connectTimeoutMs, long firstByteTimeoutMs, long idleTimeoutMs,
+        long retryBackoffMs, long maxCooldownMs, int maxErrorCount, long errorWindowMs, long circuitOpenMs,
+        long affinityTtlMs) {
+      this(retries, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, retryBackoffMs, maxCooldownMs, maxErrorCount,
+          errorWindowMs, circuitOpenMs, affinityTtlMs, 0);
+    }
+  }
 
   /** {@code retentionDays} 0 keeps usage records forever; the hourly rollups are always kept. */
   public record Stats(long flushIntervalMs, int batchSize, int queueCapacity, int retentionDays) {}
@@ -76,11 +113,63 @@ public record SwitchboardConfig(
     }
   }
 
-  /** A channel declared in YAML; read-only at run time. */
+  /**
+   * A channel declared in YAML; read-only at run time. {@code models} may hold wildcards
+   * ({@code gpt-4*}, {@code *}); {@code rules} are the routing attributes kept in memory only.
+   */
   public record ChannelConfig(
       String name, String type, List<String> baseUrls, List<String> keys, List<String> models,
-      Map<String, String> modelMap, int priority, int weight) {}
+      Map<String, String> modelMap, int priority, int weight, ChannelRules rules) {
+
+    public ChannelConfig(String name, String type, List<String> baseUrls, List<String> keys, List<String> models,
+        Map<String, String> modelMap, int priority, int weight) {
+      this(name, type, baseUrls, keys, models, modelMap, priority, weight, ChannelRules.DEFAULT);
+    }
+  }
+
+  /** Request, token and daily caps; 0 means no cap. */
+  public record Rates(long rpm, long tpm, long rpd) {
+    public static final Rates NONE = new Rates(0, 0, 0);
+
+    public boolean any() {
+      return rpm > 0 || tpm > 0 || rpd > 0;
+    }
+  }
+
+  /**
+   * Routing attributes of a channel: {@code enabled} false takes it out of every route;
+   * {@code limits} apply per credential; {@code quota} (tokens, -1 = none) feeds
+   * {@code most_remaining}; {@code prefix} exposes its models only as {@code prefix/model};
+   * {@code cost} is the relative price {@code lowest_cost} compares.
+   */
+  public record ChannelRules(boolean enabled, Rates limits, long quota, List<String> tags, String prefix, double cost) {
+    public static final ChannelRules DEFAULT = new ChannelRules(true, Rates.NONE, -1, List.of(), null, 1.0);
+  }
 
   /** A client key declared in YAML: either the key itself or its SHA-256 in hex. */
-  public record ApiKeyConfig(String name, String key, String keySha256, List<String> models) {}
+  public record ApiKeyConfig(String name, String key, String keySha256, List<String> models, KeyRules rules) {
+
+    public ApiKeyConfig(String name, String key, String keySha256, List<String> models) {
+      this(name, key, keySha256, models, KeyRules.NONE);
+    }
+  }
+
+  /**
+   * Limits of one client key; 0 means none. Budgets are in cost units; {@code expiresAtMs} is
+   * epoch milliseconds, 0 = never.
+   */
+  public record KeyRules(Rates rates, int maxConcurrent, double budgetPerDay, double budgetPerMonth, long expiresAtMs) {
+    public static final KeyRules NONE = new KeyRules(Rates.NONE, 0, 0, 0, 0);
+  }
+
+  /**
+   * An exposed model name served by members in failover tiers: the first tier with a usable
+   * member wins, and each tier picks with its own strategy. {@code aliases} are other names.
+   */
+  public record GroupConfig(String name, List<String> aliases, List<TierConfig> tiers) {}
+
+  public record TierConfig(String strategy, List<MemberConfig> members) {}
+
+  /** One channel serving a group under {@code model}, the name its upstream knows. */
+  public record MemberConfig(String channel, String model, int weight, double cost) {}
 }

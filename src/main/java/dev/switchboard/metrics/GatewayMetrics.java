@@ -43,6 +43,8 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> truncations = new ConcurrentHashMap<>();
   private final DistributionSummary requestBytes;
   private final Counter keepAlives;
+  private final ConcurrentHashMap<String, Counter> healthTransitions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> benched = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> genAiDuration = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> genAiTtft = new ConcurrentHashMap<>();
@@ -105,6 +107,26 @@ public final class GatewayMetrics {
   public void truncated(String reason) {
     truncations.computeIfAbsent(reason, r -> Counter.builder("switchboard_stream_truncations_total")
         .description("Streams that ended early, by reason").tags("reason", r).register(registry)).increment();
+  }
+
+  /**
+   * A health transition of a credential (and model): {@code cooling}, {@code ready}, {@code open},
+   * {@code half_open}, {@code closed}, {@code disabled}, {@code enabled}.
+   */
+  public void healthTransition(String to) {
+    healthTransitions.computeIfAbsent(to, t -> Counter.builder("switchboard_health_transitions_total")
+        .description("Health transitions of upstream credentials, by the state entered").tags("to", t)
+        .register(registry)).increment();
+  }
+
+  /** How many (credential, model) benches of a state ({@code cooling}, {@code open}, {@code disabled}) are in force. */
+  public void benched(String state, int count) {
+    benched.computeIfAbsent(state, s -> {
+      AtomicInteger value = new AtomicInteger();
+      Gauge.builder("switchboard_benched_targets", value, AtomicInteger::get)
+          .description("Upstream credentials out of rotation, by kind of bench").tags("state", s).register(registry);
+      return value;
+    }).set(count);
   }
 
   /**

@@ -1,68 +1,86 @@
 package dev.switchboard.select;
 
+import dev.switchboard.config.SwitchboardConfig.ChannelRules;
+import dev.switchboard.config.SwitchboardConfig.KeyRules;
 import dev.switchboard.store.Channel;
 import dev.switchboard.store.ClientKey;
-import dev.switchboard.store.Credential;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An immutable view of the pool that edges pick leases from without asking anyone: routes per
- * exposed model (highest priority first), client keys by hash, and the targets that are
- * benched until a given time. The selector publishes a new one whenever any of that changes.
+ * An immutable view of the pool that edges pick leases from without asking anyone: groups per
+ * exposed model (failover tiers, each with its strategy), client keys by hash, benches, and the
+ * latency and quota measurements. The selector publishes a new one whenever any of that
+ * changes. Picking mutates nothing shared but a half-open bench's probe claim (one CAS); what
+ * strategies remember lives in a per-edge {@link PickState}.
  */
 public final class PoolSnapshot {
 
-  /** One way to serve a model: a channel and the name its upstream uses. */
-  public record Route(Channel channel, String upstreamModel) {}
+  /** Share of picks that try another base URL than the fastest, to keep measuring it. */
+  static final double URL_EXPLORE = 0.05;
+  private static final int WILDCARD_CACHE = 4_096;
 
   private final long version;
-  private final Map<String, List<Route>> routes;
+  private final RouteBuilder routes;
   private final Map<String, ClientKey> keysByHash;
-  private final Map<Long, Long> benchedUntil;
+  private final Map<Long, List<Bench>> benches;
+  private final Telemetry telemetry;
+  private final RouteConfig config;
+  private final Map<Long, Channel> channelsById;
   private final List<String> models;
+  private final ConcurrentHashMap<String, Group> wildcardGroups = new ConcurrentHashMap<>();
 
-  private PoolSnapshot(long version, Map<String, List<Route>> routes, Map<String, ClientKey> keysByHash,
-      Map<Long, Long> benchedUntil) {
+  private PoolSnapshot(long version, RouteBuilder routes, Map<String, ClientKey> keysByHash, Map<Long, List<Bench>> benches,
+      Telemetry telemetry, RouteConfig config, Map<Long, Channel> channelsById) {
     this.version = version;
     this.routes = routes;
     this.keysByHash = keysByHash;
-    this.benchedUntil = benchedUntil;
-    this.models = List.copyOf(new TreeSet<>(routes.keySet()));
+    this.benches = benches;
+    this.telemetry = telemetry;
+    this.config = config;
+    this.channelsById = channelsById;
+    TreeSet<String> names = new TreeSet<>(routes.groups.keySet());
+    names.addAll(routes.aliases.keySet());
+    this.models = List.copyOf(names);
   }
 
   public static PoolSnapshot empty() {
-    return new PoolSnapshot(0, Map.of(), Map.of(), Map.of());
+    return of(0, List.of(), List.of(), Map.of());
   }
 
-  /** Builds routes from enabled channels; a channel's model map renames models upstream. */
+  /** Without routing configuration; {@code benchedUntil} benches whole targets for every model. */
   public static PoolSnapshot of(long version, List<Channel> channels, List<ClientKey> keys, Map<Long, Long> benchedUntil) {
-    Map<String, List<Route>> routes = new HashMap<>();
-    for (Channel channel : channels) {
-      if (!channel.enabled()) continue;
-      for (String model : channel.models()) {
-        String upstream = channel.modelMap().getOrDefault(model, model);
-        routes.computeIfAbsent(model, m -> new ArrayList<>()).add(new Route(channel, upstream));
-      }
-    }
-    Map<String, List<Route>> sorted = new HashMap<>();
-    routes.forEach((model, list) -> {
-      list.sort(Comparator.comparingInt((Route r) -> r.channel().priority()).reversed());
-      sorted.put(model, List.copyOf(list));
-    });
+    return of(version, channels, keys, RouteConfig.NONE, asBenches(benchedUntil), Telemetry.NONE);
+  }
+
+  static PoolSnapshot of(long version, List<Channel> channels, List<ClientKey> keys, RouteConfig config,
+      Map<Long, List<Bench>> benches, Telemetry telemetry) {
     Map<String, ClientKey> byHash = new HashMap<>();
     keys.stream().filter(ClientKey::enabled).forEach(k -> byHash.put(k.keyHash(), k));
-    return new PoolSnapshot(version, Map.copyOf(sorted), Map.copyOf(byHash), Map.copyOf(benchedUntil));
+    Map<Long, Channel> byId = new HashMap<>();
+    channels.forEach(c -> byId.put(c.id(), c));
+    return new PoolSnapshot(version, new RouteBuilder(channels, config).build(), Map.copyOf(byHash), benches, telemetry,
+        config, Map.copyOf(byId));
   }
 
   public PoolSnapshot withBenched(long newVersion, Map<Long, Long> benched) {
-    return new PoolSnapshot(newVersion, routes, keysByHash, Map.copyOf(benched));
+    return new PoolSnapshot(newVersion, routes, keysByHash, asBenches(benched), telemetry, config, channelsById);
+  }
+
+  PoolSnapshot with(long newVersion, Map<Long, List<Bench>> newBenches, Telemetry newTelemetry) {
+    return new PoolSnapshot(newVersion, routes, keysByHash, newBenches, newTelemetry, config, channelsById);
+  }
+
+  private static Map<Long, List<Bench>> asBenches(Map<Long, Long> benchedUntil) {
+    Map<Long, List<Bench>> out = new HashMap<>();
+    benchedUntil.forEach((t, until) -> out.put(t, List.of(Bench.of(t, null, Bench.State.COOLING, until, "benched", 0))));
+    return Map.copyOf(out);
   }
 
   public long version() {
@@ -80,92 +98,205 @@ public final class PoolSnapshot {
   }
 
   public int channelCount() {
-    return (int) routes.values().stream().flatMap(List::stream).map(r -> r.channel().id()).distinct().count();
+    Set<Long> ids = new java.util.HashSet<>();
+    routes.groups.values().forEach(g -> g.tiers().forEach(t -> t.candidates().forEach(c -> ids.add(c.channel().id()))));
+    routes.wildcards.forEach(w -> ids.add(w.channel().id()));
+    return ids.size();
   }
 
-  /** Every exposed model, sorted. */
+  /** Every exposed model and alias, sorted (wildcard-served names are not listed). */
   public List<String> models() {
     return models;
   }
 
   public boolean serves(String model) {
-    return routes.containsKey(model);
+    return group(model) != null;
+  }
+
+  /** Whether the key may use the model: its list allows the name, its alias target, or a {@code prefix*} pattern covering it. */
+  public boolean allows(ClientKey key, String model) {
+    if (key.models().isEmpty() || key.allows(model)) return true;
+    String target = routes.aliases.get(model);
+    for (String allowed : key.models()) {
+      if (allowed.contains("*") && (RouteBuilder.glob(allowed, model) || target != null && RouteBuilder.glob(allowed, target))) return true;
+      if (allowed.equals(target)) return true;
+    }
+    return false;
+  }
+
+  /** The routing attributes of a channel (limits, quota, tags); defaults for channels not declared in YAML. */
+  public ChannelRules channelRules(long channelId) {
+    Channel ch = channelsById.get(channelId);
+    return ch == null ? ChannelRules.DEFAULT : config.channel(ch.name());
+  }
+
+  /** The limits of a client key as declared in YAML, or none. */
+  public KeyRules keyRules(ClientKey key) {
+    return config.key(key.name());
+  }
+
+  /** {@link #pick(String, Set, long, long)} without a session binding. */
+  public Lease pick(String model, Set<Long> tried, long nowMs) {
+    return pick(model, tried, nowMs, 0, PickState.current());
   }
 
   /**
-   * Picks a lease for the model: the highest priority tier that has a usable target wins,
-   * channels in a tier by weight, credentials in a channel at random. Targets in
-   * {@code tried} or benched at {@code nowMs} are skipped. Null when nothing is usable.
+   * Picks a lease for the model: the bound target {@code preferredTarget} (0 = none) when it is
+   * usable and not tried, else the first tier with a usable target, chosen by the tier's
+   * strategy. Tried, benched, disabled and out-of-quota targets are skipped; a half-open target
+   * is leased to one edge only, as its probe. Null when nothing is usable.
    */
-  public Lease pick(String model, Set<Long> tried, long nowMs) {
-    List<Route> candidates = routes.get(model);
-    if (candidates == null) return null;
-    int i = 0;
-    while (i < candidates.size()) {
-      int priority = candidates.get(i).channel().priority();
-      int end = i;
-      while (end < candidates.size() && candidates.get(end).channel().priority() == priority) end++;
-      Lease lease = pickInTier(candidates.subList(i, end), tried, nowMs);
-      if (lease != null) return lease;
-      i = end;
+  public Lease pick(String model, Set<Long> tried, long nowMs, long preferredTarget) {
+    return pick(model, tried, nowMs, preferredTarget, PickState.current());
+  }
+
+  Lease pick(String model, Set<Long> tried, long nowMs, long preferredTarget, PickState state) {
+    Group group = group(model);
+    if (group == null) return null;
+    if (preferredTarget != 0) {
+      for (Tier tier : group.tiers()) {
+        for (Candidate c : tier.candidates()) {
+          if (c.target() == preferredTarget && !tried.contains(preferredTarget) && skipReason(c, nowMs, false) == null) {
+            return lease(c, tier, state);
+          }
+        }
+      }
+    }
+    for (Tier tier : group.tiers()) {
+      List<Candidate> usable = new ArrayList<>(tier.candidates().size());
+      for (Candidate c : tier.candidates()) {
+        if (!tried.contains(c.target()) && skipReason(c, nowMs, true) == null) usable.add(c);
+      }
+      while (!usable.isEmpty()) {
+        Candidate chosen = Strategies.choose(tier, usable, state, telemetry, config.costs());
+        if (chosen == null) break;
+        Bench probe = probeFor(chosen, nowMs);
+        if (probe == null || probe.claimProbe(nowMs)) return lease(chosen, tier, state);
+        usable.removeIf(c -> c == chosen); // another edge took the probe
+      }
     }
     return null;
   }
 
+  private Lease lease(Candidate c, Tier tier, PickState state) {
+    state.markUsed(c.target());
+    if (tier.strategy() == Strategy.FILL_FIRST) state.fill(tier.key(), c.target());
+    return c.lease(baseUrl(c.channel()));
+  }
+
+  /** Why the candidate cannot be used now, or null; with {@code allowProbe} a half-open bench does not block. */
+  private String skipReason(Candidate c, long now, boolean allowProbe) {
+    if (c.credential() != null && !c.credential().enabled()) return "credential disabled";
+    List<Bench> list = benches.get(c.target());
+    if (list != null) {
+      for (Bench b : list) {
+        if (b.covers(c.upstreamModel()) && (b.blocks(now) || !allowProbe && b.wantsProbe(now))) return b.describe(now);
+      }
+    }
+    if (telemetry.quotaLeft(c.channel().id()) <= 0) return "quota exhausted";
+    return null;
+  }
+
+  private Bench probeFor(Candidate c, long now) {
+    List<Bench> list = benches.get(c.target());
+    if (list == null) return null;
+    for (Bench b : list) {
+      if (b.covers(c.upstreamModel()) && b.wantsProbe(now)) return b;
+    }
+    return null;
+  }
+
+  /** The fastest base URL by measured latency; unmeasured ones first, and another one now and then. */
+  private String baseUrl(Channel ch) {
+    List<String> urls = ch.baseUrls();
+    if (urls.size() == 1) return urls.get(0);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    String best = null;
+    double bestMs = Double.MAX_VALUE;
+    int unmeasured = 0;
+    String pickUnmeasured = null;
+    for (String url : urls) {
+      double ms = telemetry.urlLatencyOf(url);
+      if (ms < 0) {
+        if (random.nextInt(++unmeasured) == 0) pickUnmeasured = url;
+      } else if (ms < bestMs) {
+        best = url;
+        bestMs = ms;
+      }
+    }
+    if (pickUnmeasured != null) return pickUnmeasured;
+    if (random.nextDouble() < URL_EXPLORE) return urls.get(random.nextInt(urls.size()));
+    return best;
+  }
+
+  /** A disabled credential whose probe is due, with a lease to probe it on. */
+  record Due(Bench bench, Lease lease) {}
+
+  /** Disabled credentials (of known channels) whose time is up and whose probe nobody has claimed. Claims nothing. */
+  List<Due> disabledDue(long now) {
+    List<Due> out = new ArrayList<>();
+    benches.forEach((target, list) -> {
+      for (Bench b : list) {
+        if (b.state() != Bench.State.DISABLED || !b.wantsProbe(now) || b.blocks(now)) continue;
+        for (Channel ch : channelsById.values()) {
+          if (target < 0 && ch.id() == -target) {
+            out.add(new Due(b, new Lease(ch.id(), ch.name(), ch.type(), 0, null, baseUrl(ch), null)));
+          }
+          for (var cred : ch.credentials()) {
+            if (cred.id() == target) out.add(new Due(b, new Lease(ch.id(), ch.name(), ch.type(), cred.id(), cred.secret(), baseUrl(ch), null)));
+          }
+        }
+      }
+    });
+    return out;
+  }
+
   /** When the earliest benched target for the model comes back, or 0 if none is benched. */
   public long earliestReturn(String model, long nowMs) {
+    Group group = group(model);
+    if (group == null) return 0;
     long earliest = 0;
-    for (Route route : routes.getOrDefault(model, List.of())) {
-      for (long target : targets(route.channel())) {
-        long until = benchedUntil.getOrDefault(target, 0L);
-        if (until > nowMs && (earliest == 0 || until < earliest)) earliest = until;
+    for (Tier tier : group.tiers()) {
+      for (Candidate c : tier.candidates()) {
+        for (Bench b : benches.getOrDefault(c.target(), List.of())) {
+          if (b.covers(c.upstreamModel()) && b.until() > nowMs && (earliest == 0 || b.until() < earliest)) earliest = b.until();
+        }
       }
     }
     return earliest;
   }
 
-  private Lease pickInTier(List<Route> tier, Set<Long> tried, long nowMs) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    List<Route> open = new ArrayList<>(tier);
-    while (!open.isEmpty()) {
-      int total = 0;
-      for (Route r : open) total += r.channel().weight();
-      int ticket = random.nextInt(total);
-      int idx = 0;
-      while (ticket >= open.get(idx).channel().weight()) {
-        ticket -= open.get(idx).channel().weight();
-        idx++;
+  /**
+   * A dry run for an admin: every candidate for the model in the order tiers are tried, with
+   * why it would be skipped for this key now. Claims nothing and records nothing.
+   */
+  public Explanation explain(String model, ClientKey key, long nowMs) {
+    Group group = group(model);
+    List<Explanation.Step> steps = new ArrayList<>();
+    if (group != null) {
+      boolean allowed = key == null || allows(key, model);
+      for (int t = 0; t < group.tiers().size(); t++) {
+        Tier tier = group.tiers().get(t);
+        for (Candidate c : tier.candidates()) {
+          String skip = !allowed ? "key '" + key.name() + "' may not use " + model : skipReason(c, nowMs, true);
+          steps.add(new Explanation.Step(t, tier.strategy().configName(), c.channel().name(),
+              c.credential() == null ? 0 : c.credential().id(), c.upstreamModel(), skip));
+        }
       }
-      Route route = open.get(idx);
-      Lease lease = pickCredential(route, tried, nowMs, random);
-      if (lease != null) return lease;
-      open.remove(idx);
     }
-    return null;
+    return new Explanation(model, group == null ? null : group.name(), List.copyOf(steps));
   }
 
-  private Lease pickCredential(Route route, Set<Long> tried, long nowMs, ThreadLocalRandom random) {
-    Channel ch = route.channel();
-    String baseUrl = ch.baseUrls().size() == 1 ? ch.baseUrls().get(0) : ch.baseUrls().get(random.nextInt(ch.baseUrls().size()));
-    if (ch.credentials().isEmpty()) {
-      long target = -ch.id();
-      return usable(target, tried, nowMs) ? new Lease(ch.id(), ch.name(), ch.type(), 0, null, baseUrl, route.upstreamModel()) : null;
-    }
-    List<Credential> usable = new ArrayList<>(ch.credentials().size());
-    for (Credential c : ch.credentials()) {
-      if (c.enabled() && usable(c.id(), tried, nowMs)) usable.add(c);
-    }
-    if (usable.isEmpty()) return null;
-    Credential c = usable.get(random.nextInt(usable.size()));
-    return new Lease(ch.id(), ch.name(), ch.type(), c.id(), c.secret(), baseUrl, route.upstreamModel());
-  }
-
-  private boolean usable(long target, Set<Long> tried, long nowMs) {
-    return !tried.contains(target) && benchedUntil.getOrDefault(target, 0L) <= nowMs;
-  }
-
-  private static List<Long> targets(Channel ch) {
-    if (ch.credentials().isEmpty()) return List.of(-ch.id());
-    return ch.credentials().stream().map(Credential::id).toList();
+  private Group group(String model) {
+    if (model == null) return null;
+    String name = routes.aliases.getOrDefault(model, model);
+    Group g = routes.groups.get(name);
+    if (g != null || routes.wildcards.isEmpty()) return g;
+    g = wildcardGroups.get(name);
+    if (g != null) return g;
+    g = routes.wildcardGroup(name);
+    // bounded: a client can send any model name
+    if (g != null && wildcardGroups.size() < WILDCARD_CACHE) wildcardGroups.putIfAbsent(name, g);
+    return g;
   }
 }

@@ -1,0 +1,137 @@
+package dev.switchboard.select;
+
+import dev.switchboard.affinity.SessionAffinity;
+import dev.switchboard.bus.Addresses;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.config.SwitchboardConfig.KeyRules;
+import dev.switchboard.config.SwitchboardConfig.Rates;
+import dev.switchboard.limit.Admission;
+import dev.switchboard.limit.LimitSet;
+import dev.switchboard.limit.Limiter;
+import dev.switchboard.store.ClientKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What an edge calls around one client request, whatever its protocol: {@link #admit} once
+ * the key and model are known (expiry, allow-list, the key's limits), {@link #lease} per
+ * attempt (session binding, strategy, the credential's limits), {@link #report} per attempt,
+ * and {@link #finish} exactly once at the end of every admitted request (binds the session,
+ * counts tokens and cost, frees the concurrency slot). One per gateway instance; thread-safe.
+ */
+public final class Dispatcher {
+
+  /** The answer to {@link #admit}: admitted with the limits to settle in {@link #finish}, or an error for the client. */
+  public record Pass(boolean admitted, int status, String code, String message, long retryAfterMs, LimitSet limits) {
+
+    static Pass ok(LimitSet limits) {
+      return new Pass(true, 200, null, null, -1, limits);
+    }
+
+    static Pass no(int status, String code, String message, long retryAfterMs) {
+      return new Pass(false, status, code, message, retryAfterMs, LimitSet.NONE);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Limiter limiter;
+  private final SessionAffinity affinity;
+  private final long affinityTtlMs;
+
+  public Dispatcher(Vertx vertx, Limiter limiter, SessionAffinity affinity, long affinityTtlMs) {
+    this.vertx = vertx;
+    this.limiter = limiter;
+    this.affinity = affinity;
+    this.affinityTtlMs = affinityTtlMs;
+  }
+
+  /** Counters and bindings in Redis when {@code redis.url} is set (exact across instances, kept across restarts), else in memory. */
+  public static Dispatcher create(Vertx vertx, SwitchboardConfig config) {
+    String url = config.redis().url();
+    if (url == null) {
+      return new Dispatcher(vertx, Limiter.local(), SessionAffinity.local(1_000_000), config.routing().affinityTtlMs());
+    }
+    Redis client = Redis.createClient(vertx, Limiter.redisOptions(url));
+    return new Dispatcher(vertx, Limiter.redis(client, "sb:lim:"), SessionAffinity.redis(client, "sb:aff:"),
+        config.routing().affinityTtlMs());
+  }
+
+  /** Expiry (401), the key's model list (404) and its rate, concurrency and budget limits (429 with retry-after). */
+  public Future<Pass> admit(PoolSnapshot pool, ClientKey key, String model, long now) {
+    KeyRules rules = pool.keyRules(key);
+    if (rules.expiresAtMs() > 0 && now >= rules.expiresAtMs()) {
+      return Future.succeededFuture(Pass.no(401, "key_expired", "This API key has expired.", -1));
+    }
+    if (!pool.serves(model) || !pool.allows(key, model)) {
+      return Future.succeededFuture(Pass.no(404, "model_not_found", "The model '" + model + "' does not exist or is not available to this key.", -1));
+    }
+    LimitSet limits = LimitSet.forKey(key.id(), rules);
+    if (limits.isEmpty()) return Future.succeededFuture(Pass.ok(limits));
+    return limiter.acquire(limits.all(), now).map(a -> a.admitted() ? Pass.ok(limits) : rejected(a));
+  }
+
+  private static Pass rejected(Admission a) {
+    String which = a.limit().substring(a.limit().lastIndexOf(':') + 1);
+    boolean budget = which.startsWith("cost");
+    return Pass.no(429, budget ? "budget_exceeded" : "rate_limit_exceeded",
+        budget ? "This API key has spent its " + (which.endsWith("day") ? "daily" : "monthly") + " budget."
+            : "This API key is over its " + which + " limit.", a.retryAfterMs());
+  }
+
+  /**
+   * A lease for the next attempt, or null when nothing is usable: the session's bound target
+   * while it is usable, else the group's strategy, skipping credentials over their own limits
+   * (those are not attempts: the caller adds only the returned lease's target to {@code tried}).
+   */
+  public Future<Lease> lease(PoolSnapshot pool, String model, Set<Long> tried, String sessionKey, long now) {
+    Future<Long> bound = sessionKey == null || affinityTtlMs <= 0 ? Future.succeededFuture(0L) : affinity.target(model, sessionKey, now);
+    return bound.compose(target -> leaseWithin(pool, model, tried, target, now, null));
+  }
+
+  private Future<Lease> leaseWithin(PoolSnapshot pool, String model, Set<Long> tried, long preferred, long now, Set<Long> full) {
+    Lease lease = pool.pick(model, full == null ? tried : full, now, preferred);
+    if (lease == null) return Future.succeededFuture();
+    Rates rates = pool.channelRules(lease.channelId()).limits();
+    if (!rates.any()) return Future.succeededFuture(lease);
+    return limiter.acquire(LimitSet.forTarget(lease.target(), rates).all(), now).compose(a -> {
+      if (a.admitted()) return Future.succeededFuture(lease);
+      Set<Long> skip = new HashSet<>(full == null ? tried : full);
+      skip.add(lease.target());
+      return leaseWithin(pool, model, tried, preferred, now, skip);
+    });
+  }
+
+  /** Per attempt, once the upstream's head (or failure) is known. */
+  public void report(Outcome outcome) {
+    vertx.eventBus().send(Addresses.POOL_OUTCOME, outcome);
+  }
+
+  /**
+   * Once per admitted request, however it ended. {@code lease} is the last attempt's (null if
+   * none), {@code answered} whether it succeeded; {@code tokens} input + output, {@code cost}
+   * in the key's budget units (0 when unknown).
+   */
+  public Future<Void> finish(PoolSnapshot pool, Pass pass, String model, String sessionKey, Lease lease, boolean answered,
+      long tokens, double cost, long now) {
+    Future<Void> bind = Future.succeededFuture();
+    if (answered && lease != null && sessionKey != null && affinityTtlMs > 0) {
+      bind = affinity.bind(model, sessionKey, lease.target(), affinityTtlMs, now);
+    }
+    LimitSet keyLimits = pass.limits();
+    Future<Void> settle = Future.all(limiter.add(keyLimits.tokens(), tokens, now),
+        limiter.add(keyLimits.cost(), dev.switchboard.limit.Limit.micros(cost), now), limiter.release(keyLimits.all())).mapEmpty();
+    if (lease != null && tokens > 0) {
+      Rates rates = pool.channelRules(lease.channelId()).limits();
+      if (rates.tpm() > 0) settle = settle.compose(v -> limiter.add(LimitSet.forTarget(lease.target(), rates).tokens(), tokens, now));
+      vertx.eventBus().send(Addresses.POOL_OUTCOME, Spend.of(lease, tokens));
+    }
+    return Future.all(bind, settle).mapEmpty();
+  }
+
+  public Future<Void> close() {
+    return Future.all(limiter.close(), affinity.close()).mapEmpty();
+  }
+}
