@@ -53,7 +53,7 @@ public final class SessionKeys {
     if (turns instanceof JsonArray list) {
       for (Object turn : list) {
         if (!(turn instanceof JsonObject t)) continue;
-        String role = t.getString("role", "user");
+        String role = t.getValue("role") instanceof String r ? r : "user";
         seed.append(encode(t)).append('\n');
         if (role.equals("user")) break; // system/developer turns before it belong to the seed too
       }

@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
@@ -20,6 +21,10 @@ final class Call {
   final Set<Long> tried = new HashSet<>(4);
 
   ClientKey key;
+  /** What the dispatcher admitted (limits to settle at the end), once it has. */
+  Dispatcher.Pass pass;
+  /** The session the request belongs to, for affinity; null when none. */
+  String session;
   Protocol clientProtocol;
   UpstreamType.Operation operation = UpstreamType.Operation.GENERATE;
   /** The client's request as a tree, once a translation needed it (then read-only). */

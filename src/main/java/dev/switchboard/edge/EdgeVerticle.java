@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.store.Store;
 import dev.switchboard.translate.Protocol;
@@ -33,6 +34,8 @@ public final class EdgeVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final int port;
   private final BiConsumer<Vertx, Router> extraRoutes;
+  private Dispatcher dispatcher;
+  private boolean ownDispatcher;
   private PoolSnapshot snapshot = PoolSnapshot.empty();
   private HttpServer server;
   private UpstreamClient upstream;
@@ -44,6 +47,16 @@ public final class EdgeVerticle extends VerticleBase {
   /** {@code extraRoutes} adds routes of other parts (the management API) to this edge's router. */
   public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port,
       BiConsumer<Vertx, Router> extraRoutes) {
+    this(config, store, metrics, port, extraRoutes, null);
+  }
+
+  /**
+   * {@code dispatcher} applies key and credential limits and session affinity, shared by every
+   * edge of the instance (null: this edge makes a local one of its own).
+   */
+  public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port,
+      BiConsumer<Vertx, Router> extraRoutes, Dispatcher dispatcher) {
+    this.dispatcher = dispatcher;
     this.config = config;
     this.store = store;
     this.metrics = metrics;
@@ -58,23 +71,28 @@ public final class EdgeVerticle extends VerticleBase {
     upstream = new UpstreamClient(vertx, config.routing());
     var reporter = new UsageReporter(bus, metrics);
     var translations = Translations.standard();
+    if (dispatcher == null) {
+      dispatcher = Dispatcher.create(vertx, config);
+      ownDispatcher = true;
+    }
+    var services = new ProxyHandler.Services(vertx, () -> snapshot, upstream, metrics, config, reporter, dispatcher);
     var ops = new OpsHandlers(store, () -> snapshot);
 
     Router router = Router.router(vertx);
-    router.post("/v1/chat/completions").handler(proxy(new ChatFront(), translations, reporter));
-    router.post("/v1/responses").handler(proxy(new ResponsesFront(), translations, reporter));
-    router.post("/v1/messages").handler(proxy(new MessagesFront(), translations, reporter));
-    router.postWithRegex(GeminiFront.PATH).handler(proxy(new GeminiFront(), translations, reporter));
+    router.post("/v1/chat/completions").handler(proxy(new ChatFront(), translations, services));
+    router.post("/v1/responses").handler(proxy(new ResponsesFront(), translations, services));
+    router.post("/v1/messages").handler(proxy(new MessagesFront(), translations, services));
+    router.postWithRegex(GeminiFront.PATH).handler(proxy(new GeminiFront(), translations, services));
     router.post("/v1/messages/count_tokens").handler(new CountTokensHandler(new MessagesFront(), vertx, () -> snapshot,
         upstream, config.limits()));
     router.postWithRegex("/v1beta/models/([^:]+):countTokens").handler(new CountTokensHandler(new GeminiFront(), vertx,
         () -> snapshot, upstream, config.limits()));
     router.post("/v1/embeddings").handler(new ProxyHandler(new EmbeddingsFront(), (client, up, request, asked) ->
         up == Protocol.GEMINI ? Embeddings.openAiToGemini("base64".equals(((TopLevelRequest) request).text("encoding_format"))) : null,
-        vertx, () -> snapshot, upstream, metrics, config, reporter));
+        services));
     router.postWithRegex(GeminiEmbedFront.PATH).handler(new ProxyHandler(new GeminiEmbedFront(), (client, up, request, asked) ->
         up == Protocol.OPENAI_CHAT ? Embeddings.geminiToOpenAi(asked == UpstreamType.Operation.BATCH_EMBED) : null,
-        vertx, () -> snapshot, upstream, metrics, config, reporter));
+        services));
     router.get("/v1/models").handler(ops::models);
     router.get("/v1beta/models").handler(ops::geminiModels);
     router.getWithRegex("/v1beta/models/([^:/]+)").handler(ops::geminiModel);
@@ -107,12 +125,12 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture()
         : server.shutdown(config.server().shutdownGraceMs(), TimeUnit.MILLISECONDS);
-    return closed.eventually(() -> upstream == null ? Future.succeededFuture() : upstream.close());
+    return closed.eventually(() -> upstream == null ? Future.succeededFuture() : upstream.close())
+        .eventually(() -> ownDispatcher ? dispatcher.close() : Future.succeededFuture());
   }
 
-  private ProxyHandler proxy(Front front, Translations translations, UsageReporter reporter) {
-    return new ProxyHandler(front, ProxyHandler.TranslationLookup.of(translations), vertx, () -> snapshot, upstream, metrics,
-        config, reporter);
+  private static ProxyHandler proxy(Front front, Translations translations, ProxyHandler.Services services) {
+    return new ProxyHandler(front, ProxyHandler.TranslationLookup.of(translations), services);
   }
 
   /** The port actually bound (useful when the configured port is 0). */

@@ -4,6 +4,8 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.affinity.SessionKeys;
+import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.Lease;
 import dev.switchboard.select.Outcome;
 import dev.switchboard.select.PoolSnapshot;
@@ -68,6 +70,10 @@ final class ProxyHandler implements Handler<RoutingContext> {
     }
   }
 
+  /** What every endpoint of one edge shares. */
+  record Services(Vertx vertx, Supplier<PoolSnapshot> snapshot, UpstreamClient upstream, GatewayMetrics metrics,
+      SwitchboardConfig config, UsageReporter reporter, Dispatcher dispatcher) {}
+
   private final Front front;
   private final TranslationLookup translations;
   private final Vertx vertx;
@@ -77,20 +83,21 @@ final class ProxyHandler implements Handler<RoutingContext> {
   private final SwitchboardConfig.Limits limits;
   private final SwitchboardConfig.Routing routing;
   private final UsageReporter reporter;
+  private final Dispatcher dispatcher;
   private final long keepAliveMs;
 
-  ProxyHandler(Front front, TranslationLookup translations, Vertx vertx, Supplier<PoolSnapshot> snapshot,
-      UpstreamClient upstream, GatewayMetrics metrics, SwitchboardConfig config, UsageReporter reporter) {
+  ProxyHandler(Front front, TranslationLookup translations, Services services) {
     this.front = front;
     this.translations = translations;
-    this.vertx = vertx;
-    this.snapshot = snapshot;
-    this.upstream = upstream;
-    this.metrics = metrics;
-    this.limits = config.limits();
-    this.routing = config.routing();
-    this.reporter = reporter;
-    this.keepAliveMs = config.server().keepAliveMs();
+    this.vertx = services.vertx();
+    this.snapshot = services.snapshot();
+    this.upstream = services.upstream();
+    this.metrics = services.metrics();
+    this.limits = services.config().limits();
+    this.routing = services.config().routing();
+    this.reporter = services.reporter();
+    this.dispatcher = services.dispatcher();
+    this.keepAliveMs = services.config().server().keepAliveMs();
   }
 
   /** How one attempt talks to its upstream: the type, the translation (null: pass-through), where. */
@@ -122,7 +129,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     Future.succeededFuture(pool)
         .map(p -> authenticate(req, p, call))
         .compose(v -> BodyReader.read(req, limits.maxBodyBytes()))
-        .compose(body -> parse(body, pool, call, parser))
+        .compose(body -> parse(body, pool, call, parser, req.headers()))
         .compose(parsed -> attempt(call, parsed, req, resp))
         .compose(answer -> relay(call, answer, ctx))
         .onFailure(err -> fail(call, resp, err));
@@ -143,7 +150,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
   }
 
   /** Small bodies are read here; large ones on the translator workers, off the event loop. */
-  private Future<ParsedRequest> parse(Buffer body, PoolSnapshot pool, Call call, RequestParser parser) {
+  private Future<ParsedRequest> parse(Buffer body, PoolSnapshot pool, Call call, RequestParser parser, MultiMap headers) {
     call.bytesIn = body.length();
     metrics.requestBytes(body.length());
     Future<ParsedRequest> parsed;
@@ -156,14 +163,39 @@ final class ProxyHandler implements Handler<RoutingContext> {
         return Future.failedFuture(GatewayError.badRequest(e.getMessage()));
       }
     }
-    return parsed.map(request -> {
+    return parsed.compose(request -> {
       call.stream = request.stream();
-      if (!pool.serves(request.model()) || !call.key.allows(request.model())) {
-        throw GatewayError.modelNotFound(request.model());
-      }
-      call.model = request.model();
-      return request;
+      return dispatcher.admit(pool, call.key, request.model(), System.currentTimeMillis()).map(pass -> {
+        if (!pass.admitted()) {
+          throw new GatewayError(pass.status(), errorType(pass.status()), pass.code(), pass.message(), pass.retryAfterMs());
+        }
+        call.pass = pass;
+        call.model = request.model();
+        call.session = routing.affinityTtlMs() > 0 ? SessionKeys.extract(headers, sessionBody(request)) : null;
+        return request;
+      });
     });
+  }
+
+  /**
+   * The body as a tree for the session key, when the headers name no session: affinity then
+   * hashes the conversation's start. Bodies over the offload size keep to the headers.
+   */
+  private static JsonObject sessionBody(ParsedRequest request) {
+    if (request.body().length() > TranslatorVerticle.OFFLOAD_BYTES) return null;
+    try {
+      return new JsonObject(request.body());
+    } catch (DecodeException e) {
+      return null;
+    }
+  }
+
+  private static String errorType(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 429 -> "rate_limit_error";
+      default -> "invalid_request_error";
+    };
   }
 
   private Future<Object> offload(WorkerJob.Task task) {
@@ -180,27 +212,41 @@ final class ProxyHandler implements Handler<RoutingContext> {
     }
     long now = System.currentTimeMillis();
     PoolSnapshot pool = snapshot.get();
-    Lease lease = pool.pick(call.model, call.tried, now);
-    if (lease == null) {
-      return Future.failedFuture(call.lastFailure != null ? call.lastFailure : noUpstream(pool, call.model, now));
-    }
+    return dispatcher.lease(pool, call.model, call.tried, call.session, now)
+        .compose(lease -> lease == null
+            ? Future.failedFuture(call.lastFailure != null ? call.lastFailure : noUpstream(pool, call.model, now))
+            : attempt(call, parsed, req, resp, lease));
+  }
+
+  private Future<Answer> attempt(Call call, ParsedRequest parsed, HttpServerRequest req, HttpServerResponse resp, Lease lease) {
     call.tried.add(lease.target());
+    UpstreamType type = UpstreamType.of(lease.channelType());
+    Protocol upstreamProtocol = type == null ? null : protocolFor(type, call.operation);
+    Translation translation = type == null || upstreamProtocol == front.protocol() ? null
+        : translations.find(front.protocol(), upstreamProtocol, parsed, call.operation);
+    UpstreamType.Operation op = upstreamOperation(call.operation, type, translation);
+    if (type == null || (upstreamProtocol != front.protocol() && translation == null)
+        || type.url(lease.baseUrl(), op, lease.upstreamModel(), false) == null) {
+      // a channel that cannot do this at all is no attempt: the next one, at once
+      if (call.lastFailure == null) {
+        call.lastFailure = GatewayError.badRequest("The model '" + call.model + "' cannot be used for "
+            + call.operation.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " here"
+            + (call.operation == UpstreamType.Operation.GENERATE ? "." : " (its upstream has no embeddings or token counting)."));
+        call.onlyRateLimited = false;
+      }
+      return attempt(call, parsed, req, resp);
+    }
     call.attempts++;
     call.lease = lease;
-    UpstreamType type = UpstreamType.of(lease.channelType());
-    Translation translation = type == null || type.protocol() == front.protocol() ? null
-        : translations.find(front.protocol(), type.protocol(), parsed, call.operation);
-    UpstreamType.Operation op = upstreamOperation(call.operation, type, translation);
-    if (type == null || (type.protocol() != front.protocol() && translation == null)
-        || type.url(lease.baseUrl(), op, lease.upstreamModel(), false) == null) {
-      call.onlyRateLimited = false;
-      call.lastFailure = new GatewayError(502, "upstream_error", "upstream_protocol_unsupported",
-          "The gateway cannot use channel '" + lease.channelName() + "' for this endpoint.");
-      return retry(call, parsed, req, resp);
-    }
     Plan plan = new Plan(type, translation, op);
-    call.upstreamProtocol = type.protocol();
+    call.upstreamProtocol = upstreamProtocol;
     return body(call, parsed, plan, lease).compose(body -> send(call, parsed, plan, lease, body, req, resp));
+  }
+
+  /** The protocol an upstream speaks for an operation: OpenAI's embeddings are one API for both OpenAI types. */
+  private static Protocol protocolFor(UpstreamType type, UpstreamType.Operation op) {
+    boolean embed = op == UpstreamType.Operation.EMBED || op == UpstreamType.Operation.BATCH_EMBED;
+    return embed && type.protocol() == Protocol.OPENAI_RESPONSES ? Protocol.OPENAI_CHAT : type.protocol();
   }
 
   /**
@@ -425,12 +471,17 @@ final class ProxyHandler implements Handler<RoutingContext> {
     if (call.finished) return;
     call.finished = true;
     String channel = call.lease == null ? "none" : call.lease.channelName();
-    metrics.request(call.route, snapshot.get().serves(call.model) ? call.model : "unknown", channel, status);
+    PoolSnapshot pool = snapshot.get();
+    metrics.request(call.route, pool.serves(call.model) ? call.model : "unknown", channel, status);
     reporter.report(call, status, errorClass);
+    if (call.pass != null) {
+      long tokens = call.usage == null ? 0 : call.usage.total();
+      dispatcher.finish(pool, call.pass, call.model, call.session, call.lease, status < 400, tokens, 0, System.currentTimeMillis())
+          .onFailure(err -> log.warn("{} could not settle its limits: {}", call.requestId, err.toString()));
+    }
   }
 
   private void report(Lease lease, Outcome.Kind kind, int status, long retryAfterMs, long latencyNanos) {
-    vertx.eventBus().send(Addresses.POOL_OUTCOME,
-        new Outcome(lease.target(), lease.channelId(), kind, status, retryAfterMs, latencyNanos / 1_000_000));
+    dispatcher.report(Outcome.of(lease, kind, status, retryAfterMs, latencyNanos / 1_000_000));
   }
 }

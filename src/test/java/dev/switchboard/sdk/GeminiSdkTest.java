@@ -3,6 +3,7 @@ package dev.switchboard.sdk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.genai.Client;
@@ -214,6 +215,14 @@ class GeminiSdkTest {
   @ParameterizedTest(name = "{0} upstream")
   @EnumSource(Upstream.class)
   void embedContent(Upstream u) {
+    if (u == Upstream.ANTHROPIC) {
+      // Anthropic has no embeddings: a clear client error, not a 5xx the SDK would retry
+      ClientException e = assertThrows(ClientException.class,
+          () -> client.models.embedContent(u.model(), "Embed this sentence", null));
+      assertEquals(400, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("embed"), e.getMessage());
+      return;
+    }
     EmbedContentResponse r = client.models.embedContent(u.model(), "Embed this sentence", null);
     List<Float> values = r.embeddings().orElseThrow().get(0).values().orElseThrow();
     assertFalse(values.isEmpty(), "embedding values: " + r);
