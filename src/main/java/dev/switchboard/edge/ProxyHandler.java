@@ -405,6 +405,10 @@ final class ProxyHandler implements Handler<RoutingContext> {
 
   private static GatewayError noUpstream(PoolSnapshot pool, String model, long now) {
     long back = pool.earliestReturn(model, now);
+    if (pool.onlyRateLimited(model, now)) {
+      return new GatewayError(429, "rate_limit_error", "upstream_rate_limited",
+          "Every upstream for '" + model + "' is rate limited right now.", back > 0 ? back - now : -1);
+    }
     return new GatewayError(503, "server_error", "no_upstream_available",
         "No upstream is available for '" + model + "' right now.", back > 0 ? back - now : -1);
   }

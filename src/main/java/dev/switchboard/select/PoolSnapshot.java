@@ -185,6 +185,33 @@ public final class PoolSnapshot {
   }
 
   /** Why the candidate cannot be used now, or null; with {@code allowProbe} a half-open bench does not block. */
+  /**
+   * Whether every candidate for {@code model} is out only because its upstream rate limited it
+   * (a 429 cooldown still running): the client should then hear a 429, not "no upstream".
+   */
+  public boolean onlyRateLimited(String model, long nowMs) {
+    Group group = group(model);
+    if (group == null) return false;
+    boolean any = false;
+    for (Tier tier : group.tiers()) {
+      for (Candidate c : tier.candidates()) {
+        List<Bench> list = benches.get(c.target());
+        boolean cooling = false;
+        if (list != null) {
+          for (Bench b : list) {
+            if (b.covers(c.upstreamModel()) && b.blocks(nowMs)) {
+              if (b.state() != Bench.State.COOLING) return false;
+              cooling = true;
+            }
+          }
+        }
+        if (!cooling) return false;
+        any = true;
+      }
+    }
+    return any;
+  }
+
   private String skipReason(Candidate c, long now, boolean allowProbe) {
     if (c.credential() != null && !c.credential().enabled()) return "credential disabled";
     List<Bench> list = benches.get(c.target());

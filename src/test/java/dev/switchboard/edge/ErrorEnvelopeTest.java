@@ -142,21 +142,28 @@ class ErrorEnvelopeTest {
   }
 
   @Test
-  void noUsableUpstreamIs503() {
+  void everyUpstreamCoolingAfterA429IsStillA429WithTheRemainingWait() {
     mock.defaultBehavior(Behavior.rateLimited(60));
     JsonObject request = Chat.request(MODEL);
     Reply first = gateway.call(CLIENT_KEY, request);
     assertEnvelope(first, 429, "rate_limit_error");
     assertNotNull(first.header("retry-after"));
 
-    // The selector benches the credential for the upstream's retry-after once it hears of the 429.
+    // The selector benches the credential for the upstream's retry-after once it hears of the 429;
+    // from then on the gateway answers by itself, still as a rate limit, never as "no upstream".
+    int reached = mock.requestCount();
     Reply reply = first;
-    for (int i = 0; i < 50 && reply.status() != 503; i++) {
+    for (int i = 0; i < 50 && mock.requestCount() == reached + i; i++) {
       TestGateway.delay(vertx, 10).await();
       reply = gateway.call(CLIENT_KEY, request);
     }
-    assertEnvelope(reply, 503, "server_error");
-    assertEquals("no_upstream_available", reply.json().getJsonObject("error").getString("code"));
+    int seen = mock.requestCount();
+    reply = gateway.call(CLIENT_KEY, request);
+    assertEquals(seen, mock.requestCount(), "answered without the upstream");
+    assertEnvelope(reply, 429, "rate_limit_error");
+    assertEquals("upstream_rate_limited", reply.json().getJsonObject("error").getString("code"));
+    long wait = Long.parseLong(reply.header("retry-after"));
+    assertTrue(wait >= 1 && wait <= 60, "the rest of the upstream's 60 s: " + wait);
   }
 
   @Test
