@@ -115,7 +115,8 @@ public final class Switchboard {
 
   private Future<Integer> deployEdge(GatewayMetrics metrics, int atPort, AdminContext admin) {
     boolean shared = admin != null && !admin.config().separateListener();
-    EdgeVerticle edge = new EdgeVerticle(config, store, metrics, atPort, shared ? admin::mount : null, dispatcher);
+    EdgeVerticle edge = new EdgeVerticle(config, store, metrics, atPort, shared ? admin::mount : null, dispatcher,
+        pricing);
     return deployOne(edge, new DeploymentOptions()).map(v -> edge.actualPort());
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.pricing.Pricing;
 import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.store.Store;
@@ -35,6 +36,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final int port;
   private final BiConsumer<Vertx, Router> extraRoutes;
   private Dispatcher dispatcher;
+  private final Pricing pricing;
   private boolean ownDispatcher;
   private PoolSnapshot snapshot = PoolSnapshot.empty();
   private HttpServer server;
@@ -47,16 +49,18 @@ public final class EdgeVerticle extends VerticleBase {
   /** {@code extraRoutes} adds routes of other parts (the management API) to this edge's router. */
   public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port,
       BiConsumer<Vertx, Router> extraRoutes) {
-    this(config, store, metrics, port, extraRoutes, null);
+    this(config, store, metrics, port, extraRoutes, null, Pricing.NONE);
   }
 
   /**
    * {@code dispatcher} applies key and credential limits and session affinity, shared by every
-   * edge of the instance (null: this edge makes a local one of its own).
+   * edge of the instance (null: this edge makes a local one of its own); {@code pricing} prices
+   * answers for key budgets.
    */
   public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port,
-      BiConsumer<Vertx, Router> extraRoutes, Dispatcher dispatcher) {
+      BiConsumer<Vertx, Router> extraRoutes, Dispatcher dispatcher, Pricing pricing) {
     this.dispatcher = dispatcher;
+    this.pricing = pricing;
     this.config = config;
     this.store = store;
     this.metrics = metrics;
@@ -75,7 +79,8 @@ public final class EdgeVerticle extends VerticleBase {
       dispatcher = Dispatcher.create(vertx, config);
       ownDispatcher = true;
     }
-    var services = new ProxyHandler.Services(vertx, () -> snapshot, upstream, metrics, config, reporter, dispatcher);
+    var services = new ProxyHandler.Services(vertx, () -> snapshot, upstream, metrics, config, reporter, dispatcher,
+        pricing);
     var ops = new OpsHandlers(store, () -> snapshot);
 
     Router router = Router.router(vertx);

@@ -5,6 +5,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.affinity.SessionKeys;
+import dev.switchboard.pricing.Pricing;
 import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.Lease;
 import dev.switchboard.select.Outcome;
@@ -72,7 +73,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
 
   /** What every endpoint of one edge shares. */
   record Services(Vertx vertx, Supplier<PoolSnapshot> snapshot, UpstreamClient upstream, GatewayMetrics metrics,
-      SwitchboardConfig config, UsageReporter reporter, Dispatcher dispatcher) {}
+      SwitchboardConfig config, UsageReporter reporter, Dispatcher dispatcher, Pricing pricing) {}
 
   private final Front front;
   private final TranslationLookup translations;
@@ -84,6 +85,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
   private final SwitchboardConfig.Routing routing;
   private final UsageReporter reporter;
   private final Dispatcher dispatcher;
+  private final Pricing pricing;
   private final long keepAliveMs;
 
   ProxyHandler(Front front, TranslationLookup translations, Services services) {
@@ -97,6 +99,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     this.routing = services.config().routing();
     this.reporter = services.reporter();
     this.dispatcher = services.dispatcher();
+    this.pricing = services.pricing();
     this.keepAliveMs = services.config().server().keepAliveMs();
   }
 
@@ -480,9 +483,18 @@ final class ProxyHandler implements Handler<RoutingContext> {
     reporter.report(call, status, errorClass);
     if (call.pass != null) {
       long tokens = call.usage == null ? 0 : call.usage.total();
-      dispatcher.finish(pool, call.pass, call.model, call.session, call.lease, status < 400, tokens, 0, System.currentTimeMillis())
+      dispatcher.finish(pool, call.pass, call.model, call.session, call.lease, status < 400, tokens, cost(call),
+              System.currentTimeMillis())
           .onFailure(err -> log.warn("{} could not settle its limits: {}", call.requestId, err.toString()));
     }
+  }
+
+  /** What the answer cost, in the currency of the prices (0 when unknown), for the key's budget. */
+  private double cost(Call call) {
+    if (call.usage == null || call.lease == null) return 0;
+    return pricing.cost(call.lease.channelId(), call.lease.upstreamModel(), call.usage, call.startMs)
+        .or(() -> pricing.cost(call.lease.channelId(), call.model, call.usage, call.startMs))
+        .map(c -> c.amount().doubleValue()).orElse(0.0);
   }
 
   private void report(Lease lease, Outcome.Kind kind, int status, long retryAfterMs, long latencyNanos) {
