@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.json.TopLevelJson;
+import dev.switchboard.pricing.Cost;
 import dev.switchboard.translate.Protocol;
 import dev.switchboard.translate.Translation;
 import dev.switchboard.translate.TranslationException;
@@ -30,13 +31,19 @@ final class BodyRelay {
 
   private BodyRelay() {}
 
+  /** What an answer cost, for the {@code x-switchboard-cost} header; null when unknown. */
+  interface CostOf {
+    String of(Call call);
+  }
+
   /** @param prefetched the body when it was read already, else null */
   static Future<Void> relay(Call call, UpstreamClient.Exchange exchange, Buffer prefetched, HttpServerResponse resp,
-      Protocol protocol) {
+      Protocol protocol, CostOf cost) {
     HttpClientResponse up = exchange.response();
     return read(exchange, prefetched, resp).compose(body -> {
       if (up.statusCode() < 300) {
         readUsage(call, body, protocol);
+        costHeader(resp, cost.of(call));
       }
       call.firstTokenNanos = System.nanoTime();
       call.bytesOut = body.length();
@@ -52,7 +59,7 @@ final class BodyRelay {
    * An answer that is not the JSON its protocol promises is the upstream's failure: 502.
    */
   static Future<Integer> translate(Call call, UpstreamClient.Exchange exchange, Buffer prefetched,
-      HttpServerResponse resp, Protocol protocol, Translation translation, IntUnaryOperator clientStatus) {
+      HttpServerResponse resp, Protocol protocol, Translation translation, IntUnaryOperator clientStatus, CostOf cost) {
     int upstreamStatus = exchange.response().statusCode();
     return read(exchange, prefetched, resp).compose(body -> {
       call.firstTokenNanos = System.nanoTime();
@@ -65,6 +72,7 @@ final class BodyRelay {
           call.usage = Usages.of(protocol, json);
           out = translation.response(json, call.model, call.clientJson);
           status = 200;
+          costHeader(resp, cost.of(call));
         } else {
           out = translation.error(upstreamStatus, json == null ? new JsonObject() : json);
           status = clientStatus.applyAsInt(upstreamStatus);
@@ -77,6 +85,10 @@ final class BodyRelay {
       call.bytesOut = encoded.length();
       return resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoded).map(status);
     });
+  }
+
+  private static void costHeader(HttpServerResponse resp, String cost) {
+    if (cost != null) resp.putHeader(Cost.HEADER, cost);
   }
 
   private static Future<Buffer> read(UpstreamClient.Exchange exchange, Buffer prefetched, HttpServerResponse resp) {

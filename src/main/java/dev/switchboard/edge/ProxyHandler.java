@@ -5,6 +5,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.affinity.SessionKeys;
+import dev.switchboard.pricing.Cost;
 import dev.switchboard.pricing.Pricing;
 import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.Lease;
@@ -452,10 +453,11 @@ final class ProxyHandler implements Handler<RoutingContext> {
       return relay.run(body);
     }
     if (translation == null) {
-      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol)
+      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol, this::costDisplay)
           .onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
     }
-    return BodyRelay.translate(call, answer.exchange(), answer.body(), resp, upstreamProtocol, translation, front::clientStatus)
+    return BodyRelay.translate(call, answer.exchange(), answer.body(), resp, upstreamProtocol, translation, front::clientStatus,
+            this::costDisplay)
         .onSuccess(status -> finish(call, status, status < 400 ? null : "upstream_" + up.statusCode()))
         .mapEmpty();
   }
@@ -491,10 +493,18 @@ final class ProxyHandler implements Handler<RoutingContext> {
 
   /** What the answer cost, in the currency of the prices (0 when unknown), for the key's budget. */
   private double cost(Call call) {
-    if (call.usage == null || call.lease == null) return 0;
+    return priced(call).map(c -> c.amount().doubleValue()).orElse(0.0);
+  }
+
+  /** The cost as the response header shows it, or null when the answer is unpriced. */
+  private String costDisplay(Call call) {
+    return priced(call).map(Cost::display).orElse(null);
+  }
+
+  private java.util.Optional<Cost> priced(Call call) {
+    if (call.usage == null || call.lease == null) return java.util.Optional.empty();
     return pricing.cost(call.lease.channelId(), call.lease.upstreamModel(), call.usage, call.startMs)
-        .or(() -> pricing.cost(call.lease.channelId(), call.model, call.usage, call.startMs))
-        .map(c -> c.amount().doubleValue()).orElse(0.0);
+        .or(() -> pricing.cost(call.lease.channelId(), call.model, call.usage, call.startMs));
   }
 
   private void report(Lease lease, Outcome.Kind kind, int status, long retryAfterMs, long latencyNanos) {

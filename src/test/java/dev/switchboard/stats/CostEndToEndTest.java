@@ -50,7 +50,9 @@ class CostEndToEndTest {
     mock.enqueue(Behavior.ok().usage(10_000, 500, 8_000, 0));
     JsonObject request = new JsonObject().put("model", "fast")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
-    assertEquals(200, gateway.call(KEY, request).status());
+    var reply = gateway.call(KEY, request);
+    assertEquals(200, reply.status());
+    assertEquals("0.02", reply.header("x-switchboard-cost"), "the client learns the cost of a whole answer");
     gateway.awaitUsageCount(1);
 
     Map<String, Object> row = gateway.query("SELECT * FROM usage_records").get(0);
