@@ -1,11 +1,10 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.affinity.SessionKeys;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.metrics.GatewayMetrics;
-import dev.switchboard.affinity.SessionKeys;
-import dev.switchboard.pricing.Cost;
 import dev.switchboard.pricing.Pricing;
 import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.Lease;
@@ -86,7 +85,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
   private final SwitchboardConfig.Routing routing;
   private final UsageReporter reporter;
   private final Dispatcher dispatcher;
-  private final Pricing pricing;
+  private final Costs costs;
   private final long keepAliveMs;
 
   ProxyHandler(Front front, TranslationLookup translations, Services services) {
@@ -100,7 +99,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     this.routing = services.config().routing();
     this.reporter = services.reporter();
     this.dispatcher = services.dispatcher();
-    this.pricing = services.pricing();
+    this.costs = new Costs(services.pricing());
     this.keepAliveMs = services.config().server().keepAliveMs();
   }
 
@@ -171,35 +170,14 @@ final class ProxyHandler implements Handler<RoutingContext> {
       call.stream = request.stream();
       return dispatcher.admit(pool, call.key, request.model(), System.currentTimeMillis()).map(pass -> {
         if (!pass.admitted()) {
-          throw new GatewayError(pass.status(), errorType(pass.status()), pass.code(), pass.message(), pass.retryAfterMs());
+          throw new GatewayError(pass.status(), Failures.errorType(pass.status()), pass.code(), pass.message(), pass.retryAfterMs());
         }
         call.pass = pass;
         call.model = request.model();
-        call.session = routing.affinityTtlMs() > 0 ? SessionKeys.extract(headers, sessionBody(request)) : null;
+        call.session = routing.affinityTtlMs() > 0 ? SessionKeys.extract(headers, UpstreamRequests.sessionBody(request)) : null;
         return request;
       });
     });
-  }
-
-  /**
-   * The body as a tree for the session key, when the headers name no session: affinity then
-   * hashes the conversation's start. Bodies over the offload size keep to the headers.
-   */
-  private static JsonObject sessionBody(ParsedRequest request) {
-    if (request.body().length() > TranslatorVerticle.OFFLOAD_BYTES) return null;
-    try {
-      return new JsonObject(request.body());
-    } catch (DecodeException e) {
-      return null;
-    }
-  }
-
-  private static String errorType(int status) {
-    return switch (status) {
-      case 401 -> "authentication_error";
-      case 429 -> "rate_limit_error";
-      default -> "invalid_request_error";
-    };
   }
 
   private Future<Object> offload(WorkerJob.Task task) {
@@ -212,23 +190,23 @@ final class ProxyHandler implements Handler<RoutingContext> {
   /** One attempt on a fresh lease; on a retryable failure, the next, until retries run out. */
   private Future<Answer> attempt(Call call, ParsedRequest parsed, HttpServerRequest req, HttpServerResponse resp) {
     if (resp.closed()) {
-      return Future.failedFuture(clientClosed());
+      return Future.failedFuture(Failures.clientClosed());
     }
     long now = System.currentTimeMillis();
     PoolSnapshot pool = snapshot.get();
     return dispatcher.lease(pool, call.model, call.tried, call.session, now)
         .compose(lease -> lease == null
-            ? Future.failedFuture(call.lastFailure != null ? call.lastFailure : noUpstream(pool, call.model, now))
+            ? Future.failedFuture(call.lastFailure != null ? call.lastFailure : Failures.noUpstream(pool, call.model, now))
             : attempt(call, parsed, req, resp, lease));
   }
 
   private Future<Answer> attempt(Call call, ParsedRequest parsed, HttpServerRequest req, HttpServerResponse resp, Lease lease) {
     call.tried.add(lease.target());
     UpstreamType type = UpstreamType.of(lease.channelType());
-    Protocol upstreamProtocol = type == null ? null : protocolFor(type, call.operation);
+    Protocol upstreamProtocol = type == null ? null : UpstreamRequests.protocolFor(type, call.operation);
     Translation translation = type == null || upstreamProtocol == front.protocol() ? null
         : translations.find(front.protocol(), upstreamProtocol, parsed, call.operation);
-    UpstreamType.Operation op = upstreamOperation(call.operation, type, translation);
+    UpstreamType.Operation op = UpstreamRequests.upstreamOperation(call.operation, type, translation);
     if (type == null || (upstreamProtocol != front.protocol() && translation == null)
         || type.url(lease.baseUrl(), op, lease.upstreamModel(), false) == null) {
       // a channel that cannot do this at all is no attempt: the next one, at once
@@ -247,23 +225,6 @@ final class ProxyHandler implements Handler<RoutingContext> {
     return body(call, parsed, plan, lease).compose(body -> send(call, parsed, plan, lease, body, req, resp));
   }
 
-  /** The protocol an upstream speaks for an operation: OpenAI's embeddings are one API for both OpenAI types. */
-  private static Protocol protocolFor(UpstreamType type, UpstreamType.Operation op) {
-    boolean embed = op == UpstreamType.Operation.EMBED || op == UpstreamType.Operation.BATCH_EMBED;
-    return embed && type.protocol() == Protocol.OPENAI_RESPONSES ? Protocol.OPENAI_CHAT : type.protocol();
-  }
-
-  /**
-   * The upstream's operation: the client's own when passed through; a translated embedding
-   * request goes to Gemini's batch form (one shape for one or many inputs) or to OpenAI's.
-   */
-  private static UpstreamType.Operation upstreamOperation(UpstreamType.Operation asked, UpstreamType type, Translation translation) {
-    if (translation == null || asked == UpstreamType.Operation.GENERATE || asked == UpstreamType.Operation.COUNT_TOKENS) {
-      return asked;
-    }
-    return type == UpstreamType.GEMINI ? UpstreamType.Operation.BATCH_EMBED : UpstreamType.Operation.EMBED;
-  }
-
   /** The client's bytes for its own protocol; otherwise the translation, large ones on a worker. */
   private Future<UpstreamBody> body(Call call, ParsedRequest parsed, Plan plan, Lease lease) {
     if (plan.translation() == null) {
@@ -272,7 +233,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
     JsonObject known = call.clientJson;
     WorkerJob.Task task = () -> {
       JsonObject client = known != null ? known : new JsonObject(parsed.body());
-      return new Translated(client, UpstreamBody.of(List.of(translate(client, parsed, plan, lease.upstreamModel()).toBuffer())));
+      return new Translated(client, UpstreamBody.of(List.of(UpstreamRequests.translate(client, parsed, plan.translation(), plan.type(), plan.operation(),
+          lease.upstreamModel()).toBuffer())));
     };
     if (parsed.body().length() > TranslatorVerticle.OFFLOAD_BYTES) {
       return offload(task).map(Translated.class::cast).map(t -> keep(call, t));
@@ -294,21 +256,6 @@ final class ProxyHandler implements Handler<RoutingContext> {
     return t.body();
   }
 
-  private static JsonObject translate(JsonObject client, ParsedRequest parsed, Plan plan, String upstreamModel) {
-    // translations must not change the client's tree: a retry on another upstream translates it again
-    JsonObject out = plan.translation().request(client.copy(), upstreamModel);
-    if (plan.type() == UpstreamType.GEMINI || plan.operation() != UpstreamType.Operation.GENERATE) {
-      out.remove("stream"); // Gemini streams by URL, not by body; embeddings never stream
-    } else if (parsed.stream()) {
-      out.put("stream", true);
-      if (plan.type().protocol() == Protocol.OPENAI_CHAT) {
-        JsonObject options = out.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
-        out.put("stream_options", options.put("include_usage", true));
-      }
-    }
-    return out;
-  }
-
   private Future<Answer> send(Call call, ParsedRequest parsed, Plan plan, Lease lease, UpstreamBody body,
       HttpServerRequest req, HttpServerResponse resp) {
     long now = System.currentTimeMillis();
@@ -317,7 +264,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     return upstream.post(url, headers(lease, plan, parsed, req), body, call.clientGone)
         .transform(ar -> {
           if (ar.failed() && resp.closed()) {
-            return Future.failedFuture(clientClosed()); // our reset, not the upstream's fault
+            return Future.failedFuture(Failures.clientClosed()); // our reset, not the upstream's fault
           }
           long latencyNanos = System.nanoTime() - sent;
           metrics.upstreamLatency(lease.channelName(), latencyNanos);
@@ -335,7 +282,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
             report(lease, Outcome.Kind.SUCCESS, status, -1, latencyNanos);
             return Future.succeededFuture(new Answer(parsed, plan, exchange, null));
           }
-          Outcome.Kind kind = classify(status);
+          Outcome.Kind kind = Outcome.classify(status);
           long headerRetry = status == 429 || status == 503 || status == 529 ? RetryAfter.millis(exchange.response().headers(), now) : -1;
           if (kind == Outcome.Kind.CLIENT_ERROR && plan.type() == UpstreamType.GEMINI && status == 400) {
             // Gemini says "bad key" as a 400: the gateway's credential failed, not the client's request
@@ -345,7 +292,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
                 return Future.succeededFuture(new Answer(parsed, plan, exchange, said));
               }
               report(lease, Outcome.Kind.AUTH_FAILED, 401, -1, latencyNanos);
-              call.lastFailure = upstreamFailure(401, -1, "invalid key", call);
+              call.lastFailure = Failures.upstreamFailure(401, -1, "invalid key", call);
               return retry(call, parsed, req, resp);
             });
           }
@@ -356,7 +303,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
           return UpstreamErrors.read(exchange.response(), now).compose(error -> {
             long retryAfter = headerRetry >= 0 ? headerRetry : error.retryAfterMs();
             report(lease, kind, status, status == 429 ? retryAfter : -1, latencyNanos);
-            call.lastFailure = upstreamFailure(status, retryAfter, error.message(), call);
+            call.lastFailure = Failures.upstreamFailure(status, retryAfter, error.message(), call);
             return retry(call, parsed, req, resp);
           });
         });
@@ -374,47 +321,6 @@ final class ProxyHandler implements Handler<RoutingContext> {
     Promise<Void> wait = Promise.promise();
     vertx.setTimer(delay, id -> wait.complete());
     return wait.future().compose(v -> attempt(call, parsed, req, resp));
-  }
-
-  private static GatewayError clientClosed() {
-    return new GatewayError(499, "client_closed", "client_closed", "The client went away.");
-  }
-
-  private static Outcome.Kind classify(int status) {
-    if (status == 429) return Outcome.Kind.RATE_LIMITED;
-    if (status == 401 || status == 403) return Outcome.Kind.AUTH_FAILED;
-    if (status >= 500 || status == 408) return Outcome.Kind.SERVER_ERROR;
-    return Outcome.Kind.CLIENT_ERROR;
-  }
-
-  /** What the client hears of a failed attempt, should it be the last; the upstream's message where that is safe. */
-  private static GatewayError upstreamFailure(int status, long retryAfterMs, String message, Call call) {
-    call.onlyRateLimited &= status == 429;
-    if (status == 429 && call.onlyRateLimited) {
-      return new GatewayError(429, "rate_limit_error", "upstream_rate_limited",
-          "All upstreams for this model are rate limited. Last upstream said: " + message, retryAfterMs);
-    }
-    if (status == 429) {
-      return new GatewayError(502, "upstream_error", "upstream_429", "The upstream rate limited the last attempt: " + message);
-    }
-    if (status == 401 || status == 403) {
-      return new GatewayError(502, "upstream_error", "upstream_auth_failed",
-          "The upstream rejected the gateway's credentials (" + status + ").");
-    }
-    if (status == 503 || status == 529) {
-      return new GatewayError(503, "server_error", "upstream_overloaded", "The upstream is overloaded: " + message, retryAfterMs);
-    }
-    return new GatewayError(502, "upstream_error", "upstream_" + status, "The upstream failed with " + status + ": " + message);
-  }
-
-  private static GatewayError noUpstream(PoolSnapshot pool, String model, long now) {
-    long back = pool.earliestReturn(model, now);
-    if (pool.onlyRateLimited(model, now)) {
-      return new GatewayError(429, "rate_limit_error", "upstream_rate_limited",
-          "Every upstream for '" + model + "' is rate limited right now.", back > 0 ? back - now : -1);
-    }
-    return new GatewayError(503, "server_error", "no_upstream_available",
-        "No upstream is available for '" + model + "' right now.", back > 0 ? back - now : -1);
   }
 
   private MultiMap headers(Lease lease, Plan plan, ParsedRequest parsed, HttpServerRequest req) {
@@ -453,11 +359,11 @@ final class ProxyHandler implements Handler<RoutingContext> {
       return relay.run(body);
     }
     if (translation == null) {
-      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol, this::costDisplay)
+      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol, costs::display)
           .onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
     }
     return BodyRelay.translate(call, answer.exchange(), answer.body(), resp, upstreamProtocol, translation, front::clientStatus,
-            this::costDisplay)
+            costs::display)
         .onSuccess(status -> finish(call, status, status < 400 ? null : "upstream_" + up.statusCode()))
         .mapEmpty();
   }
@@ -467,7 +373,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     if (err instanceof GatewayError g) {
       e = g;
     } else if (resp.closed() || err instanceof java.nio.channels.ClosedChannelException) {
-      e = clientClosed(); // the client's connection went while the answer was being written
+      e = Failures.clientClosed(); // the client's connection went while the answer was being written
     } else {
       log.warn("{} failed unexpectedly: {}", call.requestId, err.toString());
       e = new GatewayError(500, "server_error", "internal_error", "The gateway failed to handle this request (" + call.requestId + ").");
@@ -485,26 +391,10 @@ final class ProxyHandler implements Handler<RoutingContext> {
     reporter.report(call, status, errorClass);
     if (call.pass != null) {
       long tokens = call.usage == null ? 0 : call.usage.total();
-      dispatcher.finish(pool, call.pass, call.model, call.session, call.lease, status < 400, tokens, cost(call),
+      dispatcher.finish(pool, call.pass, call.model, call.session, call.lease, status < 400, tokens, costs.amount(call),
               System.currentTimeMillis())
           .onFailure(err -> log.warn("{} could not settle its limits: {}", call.requestId, err.toString()));
     }
-  }
-
-  /** What the answer cost, in the currency of the prices (0 when unknown), for the key's budget. */
-  private double cost(Call call) {
-    return priced(call).map(c -> c.amount().doubleValue()).orElse(0.0);
-  }
-
-  /** The cost as the response header shows it, or null when the answer is unpriced. */
-  private String costDisplay(Call call) {
-    return priced(call).map(Cost::display).orElse(null);
-  }
-
-  private java.util.Optional<Cost> priced(Call call) {
-    if (call.usage == null || call.lease == null) return java.util.Optional.empty();
-    return pricing.cost(call.lease.channelId(), call.lease.upstreamModel(), call.usage, call.startMs)
-        .or(() -> pricing.cost(call.lease.channelId(), call.model, call.usage, call.startMs));
   }
 
   private void report(Lease lease, Outcome.Kind kind, int status, long retryAfterMs, long latencyNanos) {
