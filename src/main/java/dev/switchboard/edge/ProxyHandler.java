@@ -174,7 +174,9 @@ final class ProxyHandler implements Handler<RoutingContext> {
         }
         call.pass = pass;
         call.model = request.model();
-        call.session = routing.affinityTtlMs() > 0 ? SessionKeys.extract(headers, UpstreamRequests.sessionBody(request)) : null;
+        // a session only matters when there is a choice; then the body may have to be read for it
+        call.session = routing.affinityTtlMs() > 0 && pool.hasChoice(request.model())
+            ? SessionKeys.extract(headers, UpstreamRequests.sessionBody(request)) : null;
         return request;
       });
     });

@@ -185,6 +185,18 @@ public final class PoolSnapshot {
   }
 
   /** Why the candidate cannot be used now, or null; with {@code allowProbe} a half-open bench does not block. */
+  /** Whether more than one target could serve {@code model}: only then does session affinity choose anything. */
+  public boolean hasChoice(String model) {
+    Group group = group(model);
+    if (group == null) return false;
+    int targets = 0;
+    for (Tier tier : group.tiers()) {
+      targets += tier.candidates().size();
+      if (targets > 1) return true;
+    }
+    return false;
+  }
+
   /**
    * Whether every candidate for {@code model} is out only because its upstream rate limited it
    * (a 429 cooldown still running): the client should then hear a 429, not "no upstream".
