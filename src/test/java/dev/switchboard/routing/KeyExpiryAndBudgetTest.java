@@ -81,10 +81,19 @@ class KeyExpiryAndBudgetTest {
 
   @Test
   void aDailyBudgetAdmitsWhileUnspentThenAnswers429BudgetExceeded() {
+    spendTheBudget(false);
+  }
+
+  @Test
+  void streamedAnswersCountAgainstTheBudgetToo() {
+    spendTheBudget(true);
+  }
+
+  private void spendTheBudget(boolean stream) {
     Wire.awayFromWindowEnd(vertx, 86_400_000L, 60_000); // the day's budget must not reset mid-test
     // 5.0 a day, 2.0 an answer: admitted at 0, 2 and 4 spent; refused at 6
     for (int i = 1; i <= 3; i++) {
-      Reply r = gateway.call(BUDGETED, Wire.chat(MODEL, "request " + i));
+      Reply r = gateway.call(BUDGETED, Wire.chat(MODEL, "request " + i).put("stream", stream));
       assertEquals(200, r.status(), r.text());
       // the request has settled (its cost counted) once its usage record is written
       assertEquals(i, gateway.awaitUsageCount(i));
