@@ -5,6 +5,7 @@ import dev.switchboard.testing.wire.AnthropicWire;
 import dev.switchboard.testing.wire.Answer;
 import dev.switchboard.testing.wire.GeminiWire;
 import dev.switchboard.testing.wire.Wire;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -66,6 +67,8 @@ public final class MockUpstream {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private volatile Behavior defaultBehavior = Behavior.ok();
+  /** While set, answers wait for it: requests are received, counted and recorded, then held. */
+  private volatile Promise<Void> gate;
   private HttpServer server;
 
   private record AbortWaiter(int count, Promise<Void> promise) {}
@@ -129,6 +132,26 @@ public final class MockUpstream {
   public MockUpstream enqueue(Behavior... behaviors) {
     queue.addAll(List.of(behaviors));
     return this;
+  }
+
+  /**
+   * Holds every answer from now on until {@link #release()}: requests are still received,
+   * counted and recorded (and stay in {@link #inFlight()}), so a test can see exactly which
+   * requests got through before any of them finished.
+   */
+  public synchronized MockUpstream hold() {
+    if (gate == null) gate = Promise.promise();
+    return this;
+  }
+
+  /** Lets the held answers go, each after its behaviour's own delays; later requests are answered at once. */
+  public void release() {
+    Promise<Void> g;
+    synchronized (this) {
+      g = gate;
+      gate = null;
+    }
+    if (g != null) g.tryComplete();
   }
 
   /** POST requests received, oldest first (at most {@link #MAX_RECORDS}). */
@@ -252,6 +275,16 @@ public final class MockUpstream {
       }
       Behavior next = queue.poll();
       behavior = next != null ? next : defaultBehavior;
+      Promise<Void> held = gate;
+      if (held != null) {
+        Context context = vertx.getOrCreateContext();
+        held.future().onComplete(v -> context.runOnContext(x -> proceed(body)));
+        return;
+      }
+      proceed(body);
+    }
+
+    private void proceed(JsonObject body) {
       if (behavior.headerDelayMs > 0) {
         vertx.setTimer(behavior.headerDelayMs, t -> answer(body));
       } else {

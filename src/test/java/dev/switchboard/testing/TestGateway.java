@@ -5,6 +5,7 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.store.SecretBox;
 import dev.switchboard.store.Store;
 import io.vertx.core.Future;
@@ -114,6 +115,11 @@ public final class TestGateway implements AutoCloseable {
 
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** The pool as the selector holds it now (what edges pick from once they hear of it). */
+  public PoolSnapshot pool() {
+    return vertx.eventBus().<PoolSnapshot>request(Addresses.POOL_CURRENT, "current").await().body();
   }
 
   public Path databaseFile() {
@@ -255,6 +261,9 @@ public final class TestGateway implements AutoCloseable {
     // no catalogue sync: tests never reach out to the network
     private final JsonObject pricing = new JsonObject().put("syncInterval", 0);
     private final JsonObject management = new JsonObject();
+    private final JsonArray groups = new JsonArray();
+    private final JsonObject aliases = new JsonObject();
+    private final JsonObject redis = new JsonObject();
     private GatewayMetrics metrics;
 
     private Builder(Vertx vertx) {
@@ -271,6 +280,33 @@ public final class TestGateway implements AutoCloseable {
       JsonObject k = new JsonObject().put("name", name).put("key", key);
       if (models.length > 0) k.put("models", new JsonArray(List.of((Object[]) models)));
       apiKeys.add(k);
+      return this;
+    }
+
+    /**
+     * A client key as YAML declares it, for keys with {@code limits} ({@code rpm, tpm, rpd,
+     * maxConcurrent, budgetPerDay, budgetPerMonth}) or {@code expiresAt}.
+     */
+    public Builder apiKey(JsonObject key) {
+      apiKeys.add(key);
+      return this;
+    }
+
+    /** A {@code groups} entry: {@code name}, {@code strategy} + {@code members}, or {@code tiers}. */
+    public Builder group(JsonObject group) {
+      groups.add(group);
+      return this;
+    }
+
+    /** An {@code aliases} entry: another name for an exposed model. */
+    public Builder alias(String name, String target) {
+      aliases.put(name, target);
+      return this;
+    }
+
+    /** {@code redis.url}: limits, budgets and session bindings in that Redis. */
+    public Builder redis(String url) {
+      redis.put("url", url);
       return this;
     }
 
@@ -316,7 +352,7 @@ public final class TestGateway implements AutoCloseable {
 
     /** The YAML-shaped tree the loader will see. */
     public JsonObject yaml(Path dir) {
-      return new JsonObject()
+      JsonObject yaml = new JsonObject()
           .put("server", server.copy())
           .put("database", new JsonObject().put("type", "sqlite").put("url", dir.resolve("switchboard.db").toString()))
           .put("security", new JsonObject().put("masterKeyFile", dir.resolve("master.key").toString()))
@@ -327,6 +363,10 @@ public final class TestGateway implements AutoCloseable {
           .put("management", management.copy())
           .put("channels", channels.copy())
           .put("apiKeys", apiKeys.copy());
+      if (!groups.isEmpty()) yaml.put("groups", groups.copy());
+      if (!aliases.isEmpty()) yaml.put("aliases", aliases.copy());
+      if (!redis.isEmpty()) yaml.put("redis", redis.copy());
+      return yaml;
     }
 
     /** Loads the configuration and starts the gateway; waits on the calling (JUnit) thread. */

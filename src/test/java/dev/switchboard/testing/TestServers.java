@@ -1,6 +1,7 @@
 package dev.switchboard.testing;
 
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.MariaDBContainer;
 import org.testcontainers.containers.PostgreSQLContainer;
 
@@ -13,6 +14,7 @@ public final class TestServers {
 
   private static String postgres;
   private static String mariadb;
+  private static String redis;
   private static Boolean docker;
 
   private TestServers() {}
@@ -41,6 +43,18 @@ public final class TestServers {
           + c.getFirstMappedPort() + "/" + c.getDatabaseName();
     }
     return mariadb;
+  }
+
+  /** {@code redis://host:port} or null ({@code SWITCHBOARD_TEST_REDIS_URL}, else a container). */
+  public static synchronized String redisUrl() {
+    String env = System.getenv("SWITCHBOARD_TEST_REDIS_URL");
+    if (env != null && !env.isBlank()) return env;
+    if (redis == null && dockerAvailable()) {
+      GenericContainer<?> c = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
+      c.start();
+      redis = "redis://" + c.getHost() + ":" + c.getFirstMappedPort();
+    }
+    return redis;
   }
 
   private static boolean dockerAvailable() {
