@@ -154,12 +154,17 @@ public final class PoolSnapshot {
     Group group = group(model);
     if (group == null) return null;
     if (preferredTarget != 0) {
+      // the session's target while it is usable, unless a higher tier is usable again: a
+      // session that failed over goes back with everyone else
+      preferred:
       for (Tier tier : group.tiers()) {
+        boolean tierUsable = false;
         for (Candidate c : tier.candidates()) {
-          if (c.target() == preferredTarget && !tried.contains(preferredTarget) && skipReason(c, nowMs, false) == null) {
-            return lease(c, tier, state);
-          }
+          boolean usable = !tried.contains(c.target()) && skipReason(c, nowMs, false) == null;
+          if (usable && c.target() == preferredTarget) return lease(c, tier, state);
+          tierUsable |= usable;
         }
+        if (tierUsable) break preferred;
       }
     }
     for (Tier tier : group.tiers()) {
@@ -184,7 +189,6 @@ public final class PoolSnapshot {
     return c.lease(baseUrl(c.channel()));
   }
 
-  /** Why the candidate cannot be used now, or null; with {@code allowProbe} a half-open bench does not block. */
   /** Whether more than one target could serve {@code model}: only then does session affinity choose anything. */
   public boolean hasChoice(String model) {
     Group group = group(model);
@@ -224,6 +228,7 @@ public final class PoolSnapshot {
     return any;
   }
 
+  /** Why the candidate cannot be used now, or null; with {@code allowProbe} a half-open bench does not block. */
   private String skipReason(Candidate c, long now, boolean allowProbe) {
     if (c.credential() != null && !c.credential().enabled()) return "credential disabled";
     List<Bench> list = benches.get(c.target());

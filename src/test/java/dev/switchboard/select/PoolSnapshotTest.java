@@ -203,4 +203,21 @@ class PoolSnapshotTest {
     assertEquals(2, benched.version());
     assertEquals(pool.models(), benched.models());
   }
+
+  @Test
+  void aSessionKeepsItsTargetWithinTheHighestUsableTierOnly() {
+    Channel primary = channel(1, 10, 1, key(11, 1));
+    Channel fallback = channel(2, 0, 1, key(21, 2));
+
+    // bound to the fallback while the primary was down: once the primary is usable, it wins
+    assertEquals(11, pool(Map.of(), primary, fallback).pick(MODEL, Set.of(), NOW, 21).credentialId());
+    // while the primary is benched or already tried, the session keeps its fallback target
+    assertEquals(21, pool(Map.of(11L, NOW + 10_000), primary, fallback).pick(MODEL, Set.of(), NOW, 21).credentialId());
+    assertEquals(21, pool(Map.of(), primary, fallback).pick(MODEL, Set.of(11L), NOW, 21).credentialId());
+    // within one tier the bound target is kept over its peers
+    Channel twoKeys = channel(3, 10, 1, key(31, 3), key(32, 3));
+    for (int i = 0; i < 50; i++) {
+      assertEquals(32, pool(Map.of(), twoKeys).pick(MODEL, Set.of(), NOW, 32).credentialId());
+    }
+  }
 }
