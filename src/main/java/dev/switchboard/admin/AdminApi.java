@@ -78,6 +78,7 @@ final class AdminApi {
     all.addAll(new ChannelRoutes(store, audit, pool).endpoints());
     all.addAll(new SettingRoutes(store, audit).endpoints());
     all.addAll(new AuditRoutes(store.admin()).endpoints());
+    all.addAll(new RoutingRoutes(store, pool).endpoints());
     return all;
   }
 

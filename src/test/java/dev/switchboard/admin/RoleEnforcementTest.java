@@ -56,7 +56,9 @@ class RoleEnforcementTest {
       new Op(HttpMethod.GET, "/settings/nothing.here", "viewer"),
       new Op(HttpMethod.PUT, "/settings/nothing.here", "admin"),
       new Op(HttpMethod.DELETE, "/settings/nothing.here", "admin"),
-      new Op(HttpMethod.GET, "/audit", "admin"));
+      new Op(HttpMethod.GET, "/audit", "admin"),
+      new Op(HttpMethod.GET, "/routing/explain", "viewer"),
+      new Op(HttpMethod.GET, "/pool", "viewer"));
 
   private static final Map<String, Integer> RANK = Map.of("viewer", 0, "operator", 1, "admin", 2);
 
