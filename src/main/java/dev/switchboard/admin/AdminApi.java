@@ -79,6 +79,7 @@ final class AdminApi {
     all.addAll(new SettingRoutes(store, audit).endpoints());
     all.addAll(new AuditRoutes(store.admin()).endpoints());
     all.addAll(new RoutingRoutes(store, pool).endpoints());
+    all.addAll(new PriceRoutes(store, context.prices, audit).endpoints());
     return all;
   }
 

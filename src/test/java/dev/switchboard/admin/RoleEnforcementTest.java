@@ -58,7 +58,9 @@ class RoleEnforcementTest {
       new Op(HttpMethod.DELETE, "/settings/nothing.here", "admin"),
       new Op(HttpMethod.GET, "/audit", "admin"),
       new Op(HttpMethod.GET, "/routing/explain", "viewer"),
-      new Op(HttpMethod.GET, "/pool", "viewer"));
+      new Op(HttpMethod.GET, "/pool", "viewer"),
+      new Op(HttpMethod.GET, "/prices", "viewer"),
+      new Op(HttpMethod.POST, "/prices", "operator"));
 
   private static final Map<String, Integer> RANK = Map.of("viewer", 0, "operator", 1, "admin", 2);
 
