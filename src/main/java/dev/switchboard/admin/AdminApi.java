@@ -80,6 +80,7 @@ final class AdminApi {
     all.addAll(new AuditRoutes(store.admin()).endpoints());
     all.addAll(new RoutingRoutes(store, pool).endpoints());
     all.addAll(new PriceRoutes(store, context.prices, audit).endpoints());
+    all.addAll(new UsageRoutes(store).endpoints());
     return all;
   }
 

@@ -60,7 +60,9 @@ class RoleEnforcementTest {
       new Op(HttpMethod.GET, "/routing/explain", "viewer"),
       new Op(HttpMethod.GET, "/pool", "viewer"),
       new Op(HttpMethod.GET, "/prices", "viewer"),
-      new Op(HttpMethod.POST, "/prices", "operator"));
+      new Op(HttpMethod.POST, "/prices", "operator"),
+      new Op(HttpMethod.GET, "/usage/series", "viewer"),
+      new Op(HttpMethod.GET, "/usage/breakdown", "viewer"));
 
   private static final Map<String, Integer> RANK = Map.of("viewer", 0, "operator", 1, "admin", 2);
 
