@@ -52,6 +52,7 @@ class RoleEnforcementTest {
       new Op(HttpMethod.GET, "/channels/999999", "viewer"),
       new Op(HttpMethod.PATCH, "/channels/999999", "operator"),
       new Op(HttpMethod.DELETE, "/channels/999999", "operator"),
+      new Op(HttpMethod.POST, "/channels/999999/test", "operator"),
       new Op(HttpMethod.GET, "/settings", "viewer"),
       new Op(HttpMethod.GET, "/settings/nothing.here", "viewer"),
       new Op(HttpMethod.PUT, "/settings/nothing.here", "admin"),
