@@ -63,7 +63,8 @@ class RoleEnforcementTest {
       new Op(HttpMethod.GET, "/prices", "viewer"),
       new Op(HttpMethod.POST, "/prices", "operator"),
       new Op(HttpMethod.GET, "/usage/series", "viewer"),
-      new Op(HttpMethod.GET, "/usage/breakdown", "viewer"));
+      new Op(HttpMethod.GET, "/usage/breakdown", "viewer"),
+      new Op(HttpMethod.GET, "/config", "admin"));
 
   private static final Map<String, Integer> RANK = Map.of("viewer", 0, "operator", 1, "admin", 2);
 
