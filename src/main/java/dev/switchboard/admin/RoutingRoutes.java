@@ -2,6 +2,7 @@ package dev.switchboard.admin;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
+import dev.switchboard.config.SwitchboardConfig.ChannelRules;
 import dev.switchboard.select.Explanation;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.select.PoolSnapshot.BenchStatus;
@@ -82,10 +83,17 @@ final class RoutingRoutes {
       List<ChannelStatus> all = snapshot.status(now).stream()
           .filter(c -> benched == null || benched == c.targets().stream().anyMatch(t -> !t.benches().isEmpty())).toList();
       JsonArray items = new JsonArray();
-      all.stream().skip(paging.offset).limit(paging.limit).forEach(c -> items.add(render(c)));
+      all.stream().skip(paging.offset).limit(paging.limit).forEach(c -> items.add(render(c)
+          .put("limits", limits(snapshot.channelRules(c.channel().id())))));
       return Reply.ok(paging.wrap(items, all.size()).put("snapshotVersion", snapshot.version())
           .put("at", Instant.ofEpochMilli(now).toString()));
     });
+  }
+
+  /** The channel's configured routing rules: per-credential caps (0 = none) and tags. */
+  private static JsonObject limits(ChannelRules rules) {
+    return new JsonObject().put("rpm", rules.limits().rpm()).put("tpm", rules.limits().tpm()).put("rpd", rules.limits().rpd())
+        .put("quota", rules.quota() < 0 ? null : rules.quota()).put("tags", new JsonArray(new java.util.ArrayList<Object>(rules.tags())));
   }
 
   private static Double measured(double ms) {

@@ -47,7 +47,8 @@ class RoutingApiTest {
     limited.defaultBehavior(Behavior.rateLimited(60));
     api = AdminFixture.start(TestGateway.builder(vertx)
         .channel(TestGateway.channel("limited", limited.baseUrl(), "m1").put("keys", new JsonArray().add(LIMITED_SECRET)))
-        .channel(TestGateway.channel("healthy", healthy.baseUrl(), "m1", "m2").put("keys", new JsonArray().add(HEALTHY_SECRET)))
+        .channel(TestGateway.channel("healthy", healthy.baseUrl(), "m1", "m2").put("keys", new JsonArray().add(HEALTHY_SECRET))
+            .put("limits", new JsonObject().put("rpm", 600)).put("quota", 1_000_000).put("tags", new JsonArray().add("primary")))
         .clientKey("all", KEY)
         .clientKey("narrow", NARROW, "m2"));
     viewer = api.token("view");
@@ -169,6 +170,12 @@ class RoutingApiTest {
     assertEquals("ready", quiet.getJsonArray("credentials").getJsonObject(0).getString("state"));
     assertTrue(quiet.getBoolean("enabled"));
     assertNull(quiet.getJsonArray("baseUrls").getJsonObject(0).getValue("latencyMs"), "nothing measured yet");
+    assertEquals(600, quiet.getJsonObject("limits").getLong("rpm"));
+    assertEquals(0, quiet.getJsonObject("limits").getLong("tpm"), "0: no cap");
+    assertEquals(1_000_000, quiet.getJsonObject("limits").getLong("quota"));
+    assertEquals(1_000_000, quiet.getLong("quotaLeft"));
+    assertEquals(List.of("primary"), quiet.getJsonObject("limits").getJsonArray("tags").getList());
+    assertNull(channel(fresh, "limited").getValue("quotaLeft"), "no quota");
 
     coolTheLimitedChannel();
     JsonObject pool = null;
