@@ -29,6 +29,8 @@ import java.util.Set;
 final class PriceRoutes {
 
   static final String SOURCE = "api";
+  /** The {@code prices.model} column's size on every database. */
+  static final int MAX_MODEL = 191;
   /** Clock skew tolerated for an {@code effectiveFrom} given as "now". */
   static final long PAST_SLACK_MS = 60_000;
   private static final List<String> PARTS = List.of("input", "output", "cacheRead", "cacheWrite5m", "cacheWrite1h", "reasoning");
@@ -136,7 +138,7 @@ final class PriceRoutes {
   private Future<Reply> create(Call call) {
     JsonObject body = call.body();
     Fields f = new Fields(body, FIELDS);
-    String model = f.text("model", true, 200);
+    String model = f.text("model", true, MAX_MODEL);
     Integer channelField = f.integer("channel", 1, Integer.MAX_VALUE);
     long effectiveFrom = f.instant("effectiveFrom");
     Map<String, BigDecimal> parts = new HashMap<>();
