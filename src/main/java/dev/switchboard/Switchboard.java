@@ -73,7 +73,7 @@ public final class Switchboard {
               .compose(v -> store.syncDeclaredKeys(config.apiKeys()))
               .compose(v -> !config.management().enabled() ? Future.succeededFuture((AdminContext) null)
                   : AdminBootstrap.prepare(vertx, store, secrets, config.management(),
-                      System.getenv(AdminBootstrap.ADMIN_PASSWORD_ENV)))
+                      System.getenv(AdminBootstrap.ADMIN_PASSWORD_ENV)).map(admin -> admin.attach(config, app.pricing)))
               .compose(admin -> app.deploy(metrics, admin))
               .map(app)
               .recover(err -> app.stop().transform(x -> Future.failedFuture(err)));

@@ -1,6 +1,7 @@
 package dev.switchboard.admin;
 
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.pricing.PriceService;
 import dev.switchboard.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -18,14 +19,30 @@ public final class AdminContext {
   final List<PubSecKeyOptions> keys;
   final Passwords passwords;
   final LoginLimiter limiter;
+  /** The whole configuration ({@code GET /config}, probe timeouts); null before {@link #attach}. */
+  final SwitchboardConfig gateway;
+  /** The price book's owner, reloaded after a price change; null before {@link #attach}. */
+  final PriceService prices;
 
   AdminContext(Store store, SwitchboardConfig.Management config, List<PubSecKeyOptions> keys, Passwords passwords,
       LoginLimiter limiter) {
+    this(store, config, keys, passwords, limiter, null, null);
+  }
+
+  private AdminContext(Store store, SwitchboardConfig.Management config, List<PubSecKeyOptions> keys, Passwords passwords,
+      LoginLimiter limiter, SwitchboardConfig gateway, PriceService prices) {
     this.store = store;
     this.config = config;
     this.keys = keys;
     this.passwords = passwords;
     this.limiter = limiter;
+    this.gateway = gateway;
+    this.prices = prices;
+  }
+
+  /** The same context with the running gateway's configuration and price service. */
+  public AdminContext attach(SwitchboardConfig gateway, PriceService prices) {
+    return new AdminContext(store, config, keys, passwords, limiter, gateway, prices);
   }
 
   public SwitchboardConfig.Management config() {

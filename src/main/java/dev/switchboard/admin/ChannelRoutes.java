@@ -34,11 +34,13 @@ final class ChannelRoutes {
   private final Store store;
   private final Audit audit;
   private final PoolReload pool;
+  private final ChannelProbe probe;
 
-  ChannelRoutes(Store store, Audit audit, PoolReload pool) {
+  ChannelRoutes(Store store, Audit audit, PoolReload pool, ChannelProbe probe) {
     this.store = store;
     this.audit = audit;
     this.pool = pool;
+    this.probe = probe;
   }
 
   List<Endpoint> endpoints() {
@@ -47,7 +49,8 @@ final class ChannelRoutes {
         Endpoint.of(POST, "/channels", Role.OPERATOR, this::create),
         Endpoint.of(GET, "/channels/{id}", Role.VIEWER, this::get),
         Endpoint.of(PATCH, "/channels/{id}", Role.OPERATOR, this::update),
-        Endpoint.of(DELETE, "/channels/{id}", Role.OPERATOR, this::delete));
+        Endpoint.of(DELETE, "/channels/{id}", Role.OPERATOR, this::delete),
+        Endpoint.of(POST, "/channels/{id}/test", Role.OPERATOR, this::test));
   }
 
   /** What may be shown of a secret: its last four characters when it is long enough to spare them. */
@@ -174,5 +177,46 @@ final class ChannelRoutes {
           .compose(v -> pool.reload())
           .compose(v -> audit.record(call, "channel.delete", "channel:" + id, new JsonObject().put("name", existing.name())));
     }).map(Reply.noContent());
+  }
+
+  /**
+   * Probes the channel: {@code model} (default: its first model that is not a pattern) mapped to
+   * its upstream name, with {@code credential} (default: its first enabled one). An empty body
+   * is fine. The answer is 200 whether or not the upstream did well: {@code ok} says.
+   */
+  private Future<Reply> test(Call call) {
+    long id = call.id("Channel");
+    String raw = call.ctx.body() == null ? null : call.ctx.body().asString();
+    JsonObject body = raw == null || raw.isBlank() ? new JsonObject() : call.body();
+    Fields f = new Fields(body, Set.of("model", "credential"));
+    String model = f.text("model", false, 200);
+    Integer credentialId = f.integer("credential", 1, Integer.MAX_VALUE);
+    f.check();
+    return find(id).compose(c -> {
+      String chosen = model != null ? model
+          : c.models().stream().filter(m -> !m.contains("*")).findFirst().orElse(null);
+      if (chosen == null) throw ApiError.invalid("model", "the channel serves only patterns; name a model to probe");
+      if (model != null && !c.models().contains(model) && c.models().stream().noneMatch(m -> m.contains("*"))) {
+        throw ApiError.invalid("model", "the channel does not serve this model");
+      }
+      Credential cred;
+      if (credentialId != null) {
+        cred = c.credentials().stream().filter(k -> k.id() == credentialId).findFirst()
+            .orElseThrow(() -> ApiError.invalid("credential", "the channel has no credential with this id"));
+      } else {
+        cred = c.credentials().stream().filter(Credential::enabled).findFirst()
+            .orElse(c.credentials().isEmpty() ? null : c.credentials().get(0));
+      }
+      String upstreamModel = c.modelMap().getOrDefault(chosen, chosen);
+      return probe.probe(c, cred, upstreamModel).compose(r -> {
+        JsonObject result = new JsonObject().put("channel", c.id()).put("name", c.name()).put("ok", r.ok())
+            .put("status", r.status()).put("latencyMs", r.latencyMs()).put("model", chosen).put("upstreamModel", upstreamModel)
+            .put("credentialId", cred == null ? null : cred.id())
+            .put("baseUrl", c.baseUrls().isEmpty() ? null : c.baseUrls().get(0)).put("message", r.message());
+        return audit.record(call, "channel.test", "channel:" + c.id(), new JsonObject().put("model", chosen)
+            .put("credentialId", cred == null ? null : cred.id()).put("ok", r.ok()).put("status", r.status()))
+            .map(Reply.ok(result));
+      });
+    });
   }
 }

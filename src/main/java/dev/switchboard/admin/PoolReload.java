@@ -1,13 +1,14 @@
 package dev.switchboard.admin;
 
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.select.PoolSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the selector to rebuild its pool snapshot from the store after a channel or key change,
+ * Talks to the selector: reads its current pool snapshot, and asks it to rebuild its pool snapshot from the store after a channel or key change,
  * and waits for it, so a change is in force when its call answers. The change itself is already
  * stored: a failed reload is logged, not reported to the caller as a failed change.
  */
@@ -19,6 +20,11 @@ final class PoolReload {
 
   PoolReload(Vertx vertx) {
     this.vertx = vertx;
+  }
+
+  /** The selector's current snapshot, asked for as an edge asks at start ({@code switchboard.pool.current}). */
+  Future<PoolSnapshot> current() {
+    return vertx.eventBus().<PoolSnapshot>request(Addresses.POOL_CURRENT, "current").map(msg -> msg.body());
   }
 
   Future<Void> reload() {

@@ -331,6 +331,50 @@ public final class PoolSnapshot {
     return new Explanation(model, group == null ? null : group.name(), List.copyOf(steps));
   }
 
+  /** One bench as an admin sees it: {@code state} cooling, open, disabled or half_open (its time is up, a probe decides). */
+  public record BenchStatus(String model, String state, long untilMs, String reason) {}
+
+  /** One target of a channel: a credential (id &gt; 0) or the channel itself when it has no keys (0). */
+  public record TargetStatus(long credentialId, boolean enabled, List<BenchStatus> benches, Map<String, Double> ttftMs) {}
+
+  /** A channel's live status: its routing switch, quota left (-1 = none), latency per base URL (-1 = unmeasured). */
+  public record ChannelStatus(Channel channel, boolean enabled, long quotaLeft, Map<String, Double> urlLatencyMs,
+      List<TargetStatus> targets) {}
+
+  /**
+   * Every channel of the snapshot with its credentials, their benches in force or waiting for a
+   * probe at {@code nowMs}, and the measurements picks use. Claims nothing.
+   */
+  public List<ChannelStatus> status(long nowMs) {
+    List<ChannelStatus> out = new ArrayList<>();
+    channelsById.values().stream().sorted(java.util.Comparator.comparingLong(Channel::id)).forEach(ch -> {
+      List<TargetStatus> targets = new ArrayList<>();
+      if (ch.credentials().isEmpty()) {
+        targets.add(targetStatus(-ch.id(), 0, true, nowMs));
+      }
+      for (var cred : ch.credentials()) {
+        targets.add(targetStatus(cred.id(), cred.id(), cred.enabled(), nowMs));
+      }
+      Map<String, Double> urls = new java.util.LinkedHashMap<>();
+      ch.baseUrls().forEach(u -> urls.put(u, telemetry.urlLatencyOf(u)));
+      long quota = telemetry.quotaLeft(ch.id());
+      out.add(new ChannelStatus(ch, ch.enabled() && channelRules(ch.id()).enabled(), quota == Long.MAX_VALUE ? -1 : quota,
+          urls, List.copyOf(targets)));
+    });
+    return out;
+  }
+
+  private TargetStatus targetStatus(long target, long credentialId, boolean enabled, long nowMs) {
+    List<BenchStatus> list = new ArrayList<>();
+    for (Bench b : benches.getOrDefault(target, List.of())) {
+      if (b.until() <= nowMs && !b.wantsProbe(nowMs)) continue; // a spent cooldown
+      String state = b.until() > nowMs ? b.state().name().toLowerCase(java.util.Locale.ROOT) : "half_open";
+      list.add(new BenchStatus(b.model(), state, b.until(), b.reason()));
+    }
+    Map<String, Double> ttft = telemetry.ttft().getOrDefault(target, Map.of());
+    return new TargetStatus(credentialId, enabled, List.copyOf(list), ttft);
+  }
+
   private Group group(String model) {
     if (model == null) return null;
     String name = routes.aliases.getOrDefault(model, model);

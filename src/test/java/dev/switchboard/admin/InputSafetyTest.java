@@ -70,6 +70,34 @@ class InputSafetyTest {
   }
 
   @Test
+  void hostileModelNamesInPricesUsageAndExplainAreTextNeverA500() {
+    for (String text : HOSTILE) {
+      String q = java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+      Reply price = api.post("/prices", admin, new JsonObject().put("model", text).put("input", 1).put("output", 2));
+      assertEquals(201, price.status(), text + " -> " + price.text());
+      JsonObject listed = api.get("/prices?model=" + q, admin).json();
+      assertEquals(1, listed.getLong("total"), text);
+      assertEquals(text, listed.getJsonArray("items").getJsonObject(0).getString("model"));
+      Reply usage = api.get("/usage/series?model=" + q, admin);
+      assertEquals(200, usage.status(), usage.text());
+      assertEquals(text, usage.json().getString("model"));
+      assertEquals(200, api.get("/usage/breakdown?by=model&model=" + q, admin).status());
+      Reply explain = api.get("/routing/explain?model=" + q, admin);
+      assertEquals(200, explain.status(), explain.text());
+      assertEquals(text, explain.json().getString("model"));
+    }
+    String long300 = "m".repeat(300);
+    assertField(api.post("/prices", admin, new JsonObject().put("model", long300).put("input", 1).put("output", 2)), "model");
+    assertField(api.post("/prices", admin, new JsonObject().put("model", "m".repeat(192)).put("input", 1).put("output", 2)), "model");
+    assertEquals(201, api.post("/prices", admin, new JsonObject().put("model", "m".repeat(191)).put("input", 1).put("output", 2)).status(),
+        "191 characters fit the column on every database");
+    assertField(api.get("/routing/explain?model=" + long300, admin), "model");
+    assertField(api.get("/usage/series?model=" + long300, admin), "model");
+    assertField(api.get("/usage/series?model=a%00b", admin), "model");
+    assertField(api.post("/prices", admin, new JsonObject().put("model", "m").put("input", "9".repeat(100)).put("output", 2)), "input");
+  }
+
+  @Test
   void oversizedAndMalformedFieldsAre400WithTheFieldNamed() {
     String huge = "x".repeat(10_000);
     assertField(api.post("/channels", admin, channel(huge, "m")), "name");

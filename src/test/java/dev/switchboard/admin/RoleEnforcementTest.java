@@ -52,11 +52,19 @@ class RoleEnforcementTest {
       new Op(HttpMethod.GET, "/channels/999999", "viewer"),
       new Op(HttpMethod.PATCH, "/channels/999999", "operator"),
       new Op(HttpMethod.DELETE, "/channels/999999", "operator"),
+      new Op(HttpMethod.POST, "/channels/999999/test", "operator"),
       new Op(HttpMethod.GET, "/settings", "viewer"),
       new Op(HttpMethod.GET, "/settings/nothing.here", "viewer"),
       new Op(HttpMethod.PUT, "/settings/nothing.here", "admin"),
       new Op(HttpMethod.DELETE, "/settings/nothing.here", "admin"),
-      new Op(HttpMethod.GET, "/audit", "admin"));
+      new Op(HttpMethod.GET, "/audit", "admin"),
+      new Op(HttpMethod.GET, "/routing/explain", "viewer"),
+      new Op(HttpMethod.GET, "/pool", "viewer"),
+      new Op(HttpMethod.GET, "/prices", "viewer"),
+      new Op(HttpMethod.POST, "/prices", "operator"),
+      new Op(HttpMethod.GET, "/usage/series", "viewer"),
+      new Op(HttpMethod.GET, "/usage/breakdown", "viewer"),
+      new Op(HttpMethod.GET, "/config", "admin"));
 
   private static final Map<String, Integer> RANK = Map.of("viewer", 0, "operator", 1, "admin", 2);
 

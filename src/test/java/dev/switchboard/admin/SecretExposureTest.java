@@ -53,11 +53,13 @@ class SecretExposureTest {
       api.call(HttpMethod.PUT, "/settings/plain", admin, new JsonObject().put("value", "visible"));
       for (String token : tokens.values()) {
         for (String path : List.of("/auth/me", "/users", "/users/1", "/keys", "/keys/" + keyId, "/channels", "/channels/" + ch.getLong("id"),
-            "/settings", "/settings/plain", "/audit?limit=500", "/openapi.json")) {
+            "/settings", "/settings/plain", "/audit?limit=500", "/openapi.json", "/config", "/pool", "/routing/explain?model=d1",
+            "/routing/explain?model=m&key=" + keyId, "/prices", "/usage/series", "/usage/breakdown?by=key")) {
           api.get(path, token);
         }
         api.call(HttpMethod.PATCH, "/channels/" + ch.getLong("id"), token, new JsonObject().put("weight", 2));
         api.call(HttpMethod.PATCH, "/keys/" + keyId, token, new JsonObject().put("enabled", true));
+        api.post("/channels/" + ch.getLong("id") + "/test", token, null);
       }
 
       List<String> secrets = new ArrayList<>(List.of(DECLARED_UPSTREAM, RUNTIME_UPSTREAM, DECLARED_CLIENT, KeyHash.sha256Hex(DECLARED_CLIENT),
