@@ -33,7 +33,7 @@ final class RoutingRoutes {
 
   List<Endpoint> endpoints() {
     return List.of(
-        Endpoint.of(GET, "/routing/explain", Role.VIEWER, this::explain),
+        Endpoint.of(GET, "/routing/explain", Role.ADMIN, this::explain),
         Endpoint.of(GET, "/pool", Role.VIEWER, this::status));
   }
 

@@ -58,7 +58,7 @@ class RoleEnforcementTest {
       new Op(HttpMethod.PUT, "/settings/nothing.here", "admin"),
       new Op(HttpMethod.DELETE, "/settings/nothing.here", "admin"),
       new Op(HttpMethod.GET, "/audit", "admin"),
-      new Op(HttpMethod.GET, "/routing/explain", "viewer"),
+      new Op(HttpMethod.GET, "/routing/explain", "admin"),
       new Op(HttpMethod.GET, "/pool", "viewer"),
       new Op(HttpMethod.GET, "/prices", "viewer"),
       new Op(HttpMethod.POST, "/prices", "operator"),

@@ -39,6 +39,7 @@ class RoutingApiTest {
   private MockUpstream healthy;
   private AdminFixture api;
   private String viewer;
+  private String admin;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -52,6 +53,7 @@ class RoutingApiTest {
         .clientKey("all", KEY)
         .clientKey("narrow", NARROW, "m2"));
     viewer = api.token("view");
+    admin = api.token("admin");
   }
 
   @AfterEach
@@ -89,7 +91,7 @@ class RoutingApiTest {
 
   @Test
   void explainListsEveryCandidateAndWhyItWouldBeSkippedNow() {
-    Reply before = api.get("/routing/explain?model=m1", viewer);
+    Reply before = api.get("/routing/explain?model=m1", admin);
     assertEquals(200, before.status(), before.text());
     JsonObject e = before.json();
     assertEquals("m1", e.getString("model"));
@@ -106,7 +108,7 @@ class RoutingApiTest {
     }
 
     coolTheLimitedChannel();
-    JsonObject after = api.get("/routing/explain?model=m1", viewer).json();
+    JsonObject after = api.get("/routing/explain?model=m1", admin).json();
     JsonObject cooling = candidate(after, "limited");
     assertFalse(cooling.getBoolean("usable"));
     assertTrue(cooling.getString("skipped").startsWith("cooling for "), cooling.encode());
@@ -123,39 +125,39 @@ class RoutingApiTest {
     long narrow = keys.stream().filter(k -> "narrow".equals(k.getString("name"))).findFirst().orElseThrow().getLong("id");
     long all = keys.stream().filter(k -> "all".equals(k.getString("name"))).findFirst().orElseThrow().getLong("id");
 
-    JsonObject refused = api.get("/routing/explain?model=m1&key=" + narrow, viewer).json();
+    JsonObject refused = api.get("/routing/explain?model=m1&key=" + narrow, admin).json();
     assertEquals("narrow", refused.getJsonObject("key").getString("name"));
     assertEquals("key 'narrow' may not use m1", refused.getJsonObject("key").getString("refused"));
     assertNull(refused.getInteger("tier"), "nothing would serve this key");
     refused.getJsonArray("candidates").forEach(o -> assertFalse(((JsonObject) o).getBoolean("usable")));
 
-    JsonObject allowed = api.get("/routing/explain?model=m2&key=" + narrow, viewer).json();
+    JsonObject allowed = api.get("/routing/explain?model=m2&key=" + narrow, admin).json();
     assertNull(allowed.getJsonObject("key").getString("refused"));
     assertEquals(1, allowed.getJsonArray("candidates").size());
     assertEquals("healthy", allowed.getJsonArray("candidates").getJsonObject(0).getString("channel"));
     assertEquals(0, allowed.getInteger("tier"));
-    assertNull(api.get("/routing/explain?model=m1&key=" + all, viewer).json().getJsonObject("key").getString("refused"));
+    assertNull(api.get("/routing/explain?model=m1&key=" + all, admin).json().getJsonObject("key").getString("refused"));
 
     String operator = api.token("oper");
     JsonObject created = api.post("/keys", operator, new JsonObject().put("name", "soon-revoked")).json();
     long revokedId = created.getLong("id");
     assertEquals(200, api.post("/keys/" + revokedId + "/revoke", operator, null).status());
-    JsonObject revoked = api.get("/routing/explain?model=m1&key=" + revokedId, viewer).json();
+    JsonObject revoked = api.get("/routing/explain?model=m1&key=" + revokedId, admin).json();
     assertEquals("key 'soon-revoked' is disabled", revoked.getJsonObject("key").getString("refused"));
     assertNull(revoked.getInteger("tier"));
   }
 
   @Test
   void explainValidatesItsQuery() {
-    Reply missing = api.get("/routing/explain", viewer);
+    Reply missing = api.get("/routing/explain", admin);
     assertEquals(400, missing.status());
     assertEquals("validation_failed", missing.json().getJsonObject("error").getString("code"));
     assertTrue(missing.json().getJsonObject("error").getJsonObject("fields").containsKey("model"));
-    Reply badKey = api.get("/routing/explain?model=m1&key=abc", viewer);
+    Reply badKey = api.get("/routing/explain?model=m1&key=abc", admin);
     assertEquals(400, badKey.status());
     assertTrue(badKey.json().getJsonObject("error").getJsonObject("fields").containsKey("key"));
-    assertEquals(404, api.get("/routing/explain?model=m1&key=999999", viewer).status());
-    JsonObject unknown = api.get("/routing/explain?model=no-such-model", viewer).json();
+    assertEquals(404, api.get("/routing/explain?model=m1&key=999999", admin).status());
+    JsonObject unknown = api.get("/routing/explain?model=no-such-model", admin).json();
     assertFalse(unknown.getBoolean("served"));
     assertNull(unknown.getString("resolved"));
     assertEquals(0, unknown.getJsonArray("candidates").size());
