@@ -46,6 +46,8 @@ public final class Switchboard {
   private final DemoUpstream demo;
   private final PriceService pricing;
   private final List<String> deployments = new ArrayList<>();
+  /** The edges' deployments, stopped together: they share one listening socket. */
+  private final List<String> edgeDeployments = new ArrayList<>();
   private Dispatcher dispatcher;
   private int port;
   private int managementPort = -1;
@@ -117,7 +119,7 @@ public final class Switchboard {
     boolean shared = admin != null && !admin.config().separateListener();
     EdgeVerticle edge = new EdgeVerticle(config, store, metrics, atPort, shared ? admin::mount : null, dispatcher,
         pricing);
-    return deployOne(edge, new DeploymentOptions()).map(v -> edge.actualPort());
+    return vertx.deployVerticle(edge, new DeploymentOptions()).onSuccess(edgeDeployments::add).map(v -> edge.actualPort());
   }
 
   private Future<Void> deployOne(io.vertx.core.Deployable verticle, DeploymentOptions options) {
@@ -134,7 +136,12 @@ public final class Switchboard {
 
   /** Edges first (graceful), then the rest in reverse order; the stats verticle flushes as it stops. */
   public Future<Void> stop() {
-    Future<Void> chain = Future.succeededFuture();
+    // All edges at once: while one drained, the others kept the shared socket open and took new
+    // connections, so a stop waited out the whole grace period once per edge in turn.
+    List<Future<Void>> edges = new ArrayList<>();
+    for (String id : edgeDeployments) edges.add(vertx.undeploy(id));
+    edgeDeployments.clear();
+    Future<Void> chain = Future.join(edges).mapEmpty();
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
     for (String id : reversed) {
