@@ -35,6 +35,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -61,7 +62,7 @@ class SigtermAccountingTest {
 
   private static final String KEY = "sk-sigterm-accounting-0123456789";
   private static final String DATABASE = "switchboard_lifecycle";
-  private static final int TOTAL = Integer.getInteger("sigterm.total", 10_000);
+  private static final int TOTAL = 10_000;
   private static final int LANES = 64;
   private static final int SIGTERM_AFTER = TOTAL / 2;
   /** The fixed usage the OpenAI mock reports: prompt, completion, cached, reasoning. */
@@ -124,7 +125,8 @@ class SigtermAccountingTest {
       int port = gw.awaitPort();
       Drive drive = new Drive(vertx, port);
       long started = System.nanoTime();
-      Future<Void> done = drive.start();
+      AtomicLong settledAll = new AtomicLong();
+      Future<Void> done = drive.start().andThen(ar -> settledAll.set(System.nanoTime()));
 
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
       while (drive.settled.get() < SIGTERM_AFTER) {
@@ -151,7 +153,6 @@ class SigtermAccountingTest {
         throw new AssertionError("the client's requests did not settle within 60 s of the gateway's exit: "
             + drive.settled.get() + " of " + TOTAL + " settled, " + drive.inFlight.get() + " in flight", e);
       }
-      long finished = System.nanoTime();
       assertEquals(143, status, "the JVM's status after a handled SIGTERM (128 + 15)\n" + tail(gw));
 
       Records records = records(db, url);
@@ -162,12 +163,13 @@ class SigtermAccountingTest {
       String summary = String.format(
           "SIGTERM accounting [%s]: sent %d, answered %d (%d at the signal, %d in flight), upstream calls %d, records %d"
               + " (%d for unanswered requests, statuses %s), rollup requests %d; outcomes %s;"
-              + " signal after %d ms, exit %d ms later (status %d), drive %d ms in all; gateway says %s",
+              + " signal after %d ms, exit %d ms later (status %d), the last request settled %d ms after the start;"
+              + " %d unanswered requests held over 5 s (slowest failure %d ms); gateway says %s",
           db, drive.sent.get(), drive.answered.size(), answeredAtSignal, inFlightAtSignal,
           openai.requestCount() + anthropic.requestCount(), records.total,
           records.total - records.answeredFound(drive.answered.keySet()), records.unansweredStatuses(drive.answered.keySet()),
           records.rollupRequests, new TreeMap<>(drive.outcomes), ms(signalled - started), ms(exited - signalled), status,
-          ms(finished - started), flushedLine(log));
+          ms(settledAll.get() - started), drive.slowFailures.get(), drive.slowestFailureMs.get(), flushedLine(log));
       System.out.println(summary);
 
       assertEquals(TOTAL, drive.sent.get(), summary);
@@ -237,6 +239,9 @@ class SigtermAccountingTest {
     /** Request id to model, for every complete 2xx answer. */
     final Map<String, String> answered = new ConcurrentHashMap<>();
     final Map<String, Long> outcomes = new ConcurrentHashMap<>();
+    /** Unanswered requests that took over 5 s to fail: held by the gateway, not refused. */
+    final AtomicInteger slowFailures = new AtomicInteger();
+    final AtomicLong slowestFailureMs = new AtomicLong();
 
     Drive(Vertx vertx, int port) {
       this.vertx = vertx;
@@ -264,7 +269,13 @@ class SigtermAccountingTest {
       }
       sent.incrementAndGet();
       inFlight.incrementAndGet();
+      long began = System.nanoTime();
       send(i).onComplete(ar -> {
+        if (ar.failed()) {
+          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+          slowestFailureMs.accumulateAndGet(took, Math::max);
+          if (took > 5_000) slowFailures.incrementAndGet();
+        }
         String outcome = ar.succeeded() ? "answered" : ar.cause() instanceof Refused r ? r.getMessage()
             : ar.cause().getClass().getSimpleName();
         outcomes.merge(outcome, 1L, Long::sum);
