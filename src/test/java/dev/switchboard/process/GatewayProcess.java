@@ -21,10 +21,11 @@ final class GatewayProcess implements AutoCloseable {
   private final Process process;
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Thread reader;
 
   private GatewayProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::readLog, "gateway-log");
+    reader = new Thread(this::readLog, "gateway-log");
     reader.setDaemon(true);
     reader.start();
   }
@@ -62,19 +63,35 @@ final class GatewayProcess implements AutoCloseable {
 
   /** SIGTERM, as a container runtime or systemd would send it; returns the exit status. */
   int terminate() throws Exception {
-    process.destroy();
+    sigterm();
     if (!process.waitFor(90, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("gateway did not stop within 90 s after SIGTERM");
     }
+    reader.join(10_000);
     return process.exitValue();
   }
 
+  /**
+   * Sends SIGTERM and returns at once; {@link #awaitExit(long)} waits for the status. Through the
+   * process handle: {@code Process.destroy()} also closes the pipe the log is read from, so
+   * nothing the gateway logs while it stops would reach {@link #log()}.
+   */
+  void sigterm() {
+    process.toHandle().destroy();
+  }
+
   int awaitExit() throws Exception {
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    return awaitExit(60);
+  }
+
+  /** The exit status; past {@code seconds}, kills the process and throws. */
+  int awaitExit(long seconds) throws Exception {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("gateway did not exit");
+      throw new IllegalStateException("gateway did not exit within " + seconds + " s");
     }
+    reader.join(10_000); // the last lines, so that log() holds everything the gateway wrote
     return process.exitValue();
   }
 
