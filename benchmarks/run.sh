@@ -10,7 +10,8 @@
 #   --smoke     a seconds-long sanity check of the harness at low concurrency (figures meaningless)
 #   --jmh       run the JMH micro-benchmarks (default in a full run); --no-jmh skips them
 #   --profile   after scenario 1, one more (unmeasured) c=64 run of Switchboard under JFR, summarised
-# Env: SB_JAVA_OPTS (Switchboard JVM flags, default none), NGINX_WORKERS (default auto),
+# Env: SB_JAVA_OPTS (Switchboard JVM flags, default the recommended "-Xms64m -Xmx512m
+#      -XX:+UseSerialGC"; set it to " " for JVM defaults), NGINX_WORKERS (default auto),
 #      KEEP_WORK=1 keeps the temporary directory with every log.
 set -euo pipefail
 
@@ -48,7 +49,7 @@ else
   D1=15; WARM1=10; D2=15; WARM2=5; HOLD=20; CONC1="16 64 256"; STREAMS2="100 1000"; STREAMS4=5000; CONC3=64; STREAMS3=100
 fi
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
-SB_JAVA_OPTS=${SB_JAVA_OPTS:-}
+SB_JAVA_OPTS=${SB_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}
 CLIENT_KEY=sk-bench-client-0123456789abcdef
 UPSTREAM_KEY=sk-bench-upstream-not-secret
 
