@@ -63,17 +63,18 @@ final class BodyRelay {
     int upstreamStatus = exchange.response().statusCode();
     return read(exchange, prefetched, resp).compose(body -> {
       call.firstTokenNanos = System.nanoTime();
-      JsonObject json = UpstreamErrors.json(body);
       int status;
       JsonObject out;
       try {
         if (upstreamStatus < 300) {
-          if (json == null) throw new DecodeException("not a JSON object");
+          // an answer is decoded from its bytes as they are; only error bodies get the lenient reading
+          JsonObject json = new JsonObject(body);
           call.usage = Usages.of(protocol, json);
           out = translation.response(json, call.model, call.clientJson);
           status = 200;
           costHeader(resp, cost.of(call));
         } else {
+          JsonObject json = UpstreamErrors.json(body);
           out = translation.error(upstreamStatus, json == null ? new JsonObject() : json);
           status = clientStatus.applyAsInt(upstreamStatus);
         }

@@ -30,10 +30,9 @@ final class ChatFront implements Front {
     OpenAiErrors.send(resp, e);
   }
 
-  /** OpenAI's clients know no 529: Anthropic's overload reaches them as 503. */
   @Override
   public int clientStatus(int upstreamStatus) {
-    return upstreamStatus == 529 ? 503 : upstreamStatus;
+    return OpenAiErrors.clientStatus(upstreamStatus);
   }
 
   @Override

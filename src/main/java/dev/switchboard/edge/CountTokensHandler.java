@@ -5,6 +5,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.select.Lease;
 import dev.switchboard.select.PoolSnapshot;
+import dev.switchboard.store.ClientKey;
 import dev.switchboard.translate.ParsedRequest;
 import dev.switchboard.translate.Protocol;
 import dev.switchboard.translate.RequestParser;
@@ -66,7 +67,7 @@ final class CountTokensHandler implements Handler<RoutingContext> {
           } catch (MalformedJsonException e) {
             return Future.failedFuture(GatewayError.badRequest(e.getMessage()));
           }
-          if (!pool.serves(parsed.model()) || !key.allows(parsed.model())) {
+          if (!pool.serves(parsed.model()) || !pool.allows(key, parsed.model())) {
             return Future.failedFuture(GatewayError.modelNotFound(parsed.model()));
           }
           Lease lease = pool.pick(parsed.model(), Set.of(), System.currentTimeMillis());
@@ -81,12 +82,14 @@ final class CountTokensHandler implements Handler<RoutingContext> {
             : new GatewayError(500, "server_error", "internal_error", "The gateway failed to count tokens.")));
   }
 
-  private Future<dev.switchboard.store.ClientKey> authenticate(RoutingContext ctx, PoolSnapshot pool) {
-    String key = ClientAuth.presentedKey(ctx.request());
-    var clientKey = key == null ? null : pool.keyByHash(ClientAuth.sha256Hex(key));
-    return clientKey != null ? Future.succeededFuture(clientKey)
-        : Future.failedFuture(GatewayError.unauthorized(key == null ? "Missing API key." : "Invalid API key."));
+  private static Future<ClientKey> authenticate(RoutingContext ctx, PoolSnapshot pool) {
+    try {
+      return Future.succeededFuture(ClientAuth.clientKey(ctx.request(), pool));
+    } catch (GatewayError e) {
+      return Future.failedFuture(e);
+    }
   }
+
 
   /** The upstream's own count; fails (and the caller estimates) when the upstream cannot answer. */
   private Future<Void> askUpstream(RoutingContext ctx, Lease lease, UpstreamType type, ParsedRequest parsed, Future<Void> gone) {

@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.translate.PathModelRequest;
 import dev.switchboard.translate.Protocol;
 import dev.switchboard.translate.RequestParser;
+import dev.switchboard.translate.gemini.GeminiToChat;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -63,23 +64,7 @@ final class GeminiFront implements Front {
     return new JsonObject().put("error", new JsonObject()
         .put("code", e.status())
         .put("message", e.getMessage())
-        .put("status", status(e.status())));
+        .put("status", GeminiToChat.rpcStatus(e.status())));
   }
 
-  /** Google's canonical status name for an HTTP status ({@code gemini.md} §7). */
-  static String status(int http) {
-    return switch (http) {
-      case 400, 413 -> "INVALID_ARGUMENT";
-      case 401 -> "UNAUTHENTICATED";
-      case 403 -> "PERMISSION_DENIED";
-      case 404 -> "NOT_FOUND";
-      case 409 -> "ABORTED";
-      case 429 -> "RESOURCE_EXHAUSTED";
-      case 499 -> "CANCELLED";
-      case 501 -> "UNIMPLEMENTED";
-      case 503, 529 -> "UNAVAILABLE";
-      case 504 -> "DEADLINE_EXCEEDED";
-      default -> http >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
-    };
-  }
 }

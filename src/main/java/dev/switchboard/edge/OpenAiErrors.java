@@ -24,6 +24,11 @@ public final class OpenAiErrors {
     ErrorResponses.send(resp, e.status(), e.retryAfterMs(), envelope(e).toBuffer());
   }
 
+  /** OpenAI's clients know no 529: Anthropic's overload reaches them as 503. */
+  static int clientStatus(int upstreamStatus) {
+    return upstreamStatus == 529 ? 503 : upstreamStatus;
+  }
+
   /** The same envelope as an SSE event, for a stream that fails after its head was sent. */
   public static Buffer sseEvent(GatewayError e) {
     return Buffer.buffer("data: ").appendBuffer(envelope(e).toBuffer()).appendString("\n\n");

@@ -96,13 +96,14 @@ final class OpsHandlers {
   /** The models the calling key may use, or null after answering 401 in the front's envelope. */
   private List<String> allowed(RoutingContext ctx, Front front) {
     PoolSnapshot pool = snapshot.get();
-    String key = ClientAuth.presentedKey(ctx.request());
-    ClientKey clientKey = key == null ? null : pool.keyByHash(ClientAuth.sha256Hex(key));
-    if (clientKey == null) {
-      front.sendError(ctx.response(), GatewayError.unauthorized(key == null ? "Missing API key." : "Invalid API key."));
+    ClientKey clientKey;
+    try {
+      clientKey = ClientAuth.clientKey(ctx.request(), pool);
+    } catch (GatewayError e) {
+      front.sendError(ctx.response(), e);
       return null;
     }
-    return pool.models().stream().filter(clientKey::allows).toList();
+    return pool.models().stream().filter(m -> pool.allows(clientKey, m)).toList();
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -34,10 +34,9 @@ final class ResponsesFront implements Front {
     OpenAiErrors.send(resp, e);
   }
 
-  /** OpenAI's clients know no 529: Anthropic's overload reaches them as 503. */
   @Override
   public int clientStatus(int upstreamStatus) {
-    return upstreamStatus == 529 ? 503 : upstreamStatus;
+    return OpenAiErrors.clientStatus(upstreamStatus);
   }
 
   @Override

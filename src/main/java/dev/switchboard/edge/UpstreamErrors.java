@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.translate.gemini.ChatToGemini;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -21,7 +22,10 @@ final class UpstreamErrors {
   private UpstreamErrors() {}
 
   static Future<Said> read(HttpClientResponse response, long now) {
-    return readBody(response).map(body -> new Said(message(body), retryDelay(body)));
+    return readBody(response).map(body -> {
+      JsonObject json = json(body);
+      return new Said(message(body, json), retryDelay(json));
+    });
   }
 
   /** The body, at most {@link #MAX_READ} bytes of it. */
@@ -65,8 +69,8 @@ final class UpstreamErrors {
     return false;
   }
 
-  static String message(Buffer body) {
-    JsonObject json = json(body);
+  /** The upstream's message from its body, and the body parsed by {@link #json} (null when not JSON). */
+  static String message(Buffer body, JsonObject json) {
     String text;
     if (json != null) {
       Object err = json.getValue("error");
@@ -89,22 +93,9 @@ final class UpstreamErrors {
     return clean.toString();
   }
 
-  /** Gemini: {@code error.details[@type=...RetryInfo].retryDelay} such as {@code "22s"} or {@code "1.5s"}. */
-  static long retryDelay(Buffer body) {
-    JsonObject json = json(body);
-    if (json == null || !(json.getValue("error") instanceof JsonObject err) || !(err.getValue("details") instanceof JsonArray details)) {
-      return -1;
-    }
-    for (Object d : details) {
-      if (d instanceof JsonObject o && o.getValue("retryDelay") instanceof String delay && delay.endsWith("s")) {
-        try {
-          double seconds = Double.parseDouble(delay.substring(0, delay.length() - 1));
-          if (seconds >= 0 && seconds < 86_400) return Math.round(seconds * 1000);
-        } catch (NumberFormatException ignored) {
-          return -1;
-        }
-      }
-    }
-    return -1;
+  /** Gemini's {@code RetryInfo.retryDelay} in the body, in ms, or -1. */
+  static long retryDelay(JsonObject json) {
+    long seconds = json == null ? -1 : ChatToGemini.retryAfterSeconds(json);
+    return seconds < 0 ? -1 : seconds * 1000;
   }
 }

@@ -4,6 +4,8 @@ import dev.switchboard.translate.Protocol;
 import dev.switchboard.translate.StreamTranslator;
 import dev.switchboard.translate.Translation;
 import dev.switchboard.translate.TranslationException;
+import dev.switchboard.translate.gemini.ChatToGemini;
+import dev.switchboard.translate.gemini.GeminiToChat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -17,6 +19,10 @@ import java.util.List;
  * {@code :batchEmbedContents}), both directions. Embeddings never stream.
  */
 public final class Embeddings {
+
+  /** Error bodies travel as they do for generation: the Gemini<->Chat directions' envelopes. */
+  private static final Translation CHAT_TO_GEMINI = new ChatToGemini();
+  private static final Translation GEMINI_TO_CHAT = new GeminiToChat();
 
   private Embeddings() {}
 
@@ -90,7 +96,7 @@ public final class Embeddings {
 
     @Override
     public JsonObject error(int status, JsonObject upstreamError) {
-      return Errors.openAi(status, upstreamError);
+      return CHAT_TO_GEMINI.error(status, upstreamError);
     }
   }
 
@@ -173,7 +179,7 @@ public final class Embeddings {
 
     @Override
     public JsonObject error(int status, JsonObject upstreamError) {
-      return Errors.gemini(status, upstreamError);
+      return GEMINI_TO_CHAT.error(status, upstreamError);
     }
   }
 

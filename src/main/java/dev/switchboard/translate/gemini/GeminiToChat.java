@@ -83,6 +83,11 @@ public final class GeminiToChat implements Translation {
   }
 
   /** The status a Gemini client should see for an upstream status (529 becomes 503). */
+  /** The google.rpc status name a Gemini client expects with an HTTP status. */
+  public static String rpcStatus(int httpStatus) {
+    return GeminiTables.rpcStatus(httpStatus);
+  }
+
   public static int clientStatus(int upstreamStatus) {
     return GeminiToChatErrors.clientStatus(upstreamStatus);
   }
