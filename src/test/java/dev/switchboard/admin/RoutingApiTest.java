@@ -38,11 +38,13 @@ class RoutingApiTest {
   private MockUpstream limited;
   private MockUpstream healthy;
   private AdminFixture api;
+  private Vertx vertx;
   private String viewer;
   private String admin;
 
   @BeforeEach
   void start(Vertx vertx) {
+    this.vertx = vertx;
     limited = MockUpstream.start(vertx).await();
     healthy = MockUpstream.start(vertx).await();
     limited.defaultBehavior(Behavior.rateLimited(60));
@@ -185,7 +187,8 @@ class RoutingApiTest {
     for (int i = 0; i < 50 && latency == null; i++) {
       pool = api.get("/pool", viewer).json();
       latency = channel(pool, "healthy").getJsonArray("baseUrls").getJsonObject(0).getValue("latencyMs");
-      if (latency == null) Thread.sleep(100); // measurements are published at most every 500 ms
+      // measurements are published at most every 500 ms
+      if (latency == null) TestGateway.delay(vertx, 100).await();
     }
     assertNotNull(latency, "the healthy base URL's latency is measured: " + pool.encode());
     JsonObject credential = channel(pool, "limited").getJsonArray("credentials").getJsonObject(0);

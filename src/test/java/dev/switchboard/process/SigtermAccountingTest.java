@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -128,15 +129,13 @@ class SigtermAccountingTest {
       AtomicLong settledAll = new AtomicLong();
       Future<Void> done = drive.start().andThen(ar -> settledAll.set(System.nanoTime()));
 
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-      while (drive.settled.get() < SIGTERM_AFTER) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("only " + drive.settled.get() + " requests settled in 240 s before the SIGTERM\n" + tail(gw));
-        }
-        if (done.isComplete()) {
-          throw new AssertionError("the drive ended before the SIGTERM: " + drive.outcomes + "\n" + tail(gw));
-        }
-        Thread.sleep(2);
+      // wakes at the SIGTERM_AFTER-th settled request, or when the drive ends first
+      done.onComplete(x -> drive.halfway.countDown());
+      boolean reached = drive.halfway.await(240, TimeUnit.SECONDS);
+      if (drive.settled.get() < SIGTERM_AFTER) {
+        throw new AssertionError(reached
+            ? "the drive ended before the SIGTERM: " + drive.outcomes + "\n" + tail(gw)
+            : "only " + drive.settled.get() + " requests settled in 240 s before the SIGTERM\n" + tail(gw));
       }
       int answeredAtSignal = drive.answered.size();
       int inFlightAtSignal = drive.inFlight.get();
@@ -235,6 +234,8 @@ class SigtermAccountingTest {
     final AtomicInteger next = new AtomicInteger();
     final AtomicInteger sent = new AtomicInteger();
     final AtomicInteger settled = new AtomicInteger();
+    /** Opens when {@code SIGTERM_AFTER} requests have settled. */
+    final CountDownLatch halfway = new CountDownLatch(1);
     final AtomicInteger inFlight = new AtomicInteger();
     /** Request id to model, for every complete 2xx answer. */
     final Map<String, String> answered = new ConcurrentHashMap<>();
@@ -280,7 +281,7 @@ class SigtermAccountingTest {
             : ar.cause().getClass().getSimpleName();
         outcomes.merge(outcome, 1L, Long::sum);
         inFlight.decrementAndGet();
-        settled.incrementAndGet();
+        if (settled.incrementAndGet() == SIGTERM_AFTER) halfway.countDown();
         ctx.runOnContext(v -> next(ctx, lane));
       });
     }
