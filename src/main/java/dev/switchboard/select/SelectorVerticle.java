@@ -75,16 +75,18 @@ public final class SelectorVerticle extends VerticleBase {
       vertx.setPeriodic(routing.healthCheckIntervalMs(), id -> checks.run(snapshot, System.currentTimeMillis(), this::onProbe));
     }
     vertx.setPeriodic(SPEND_SAVE_MS, id -> saveSpend());
-    return reload().compose(p -> store.channelSpend()).map(totals -> {
+    // quotas come from the configuration: without any, there is nothing stored to read
+    return reload().compose(p -> !book.hasQuotas() ? Future.succeededFuture() : store.channelSpend().map(totals -> {
       book.stored(totals);
       publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
       return null;
-    });
+    }));
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> saved = saveSpend().recover(err -> Future.succeededFuture());
+    // after a batch in flight, one more for what came since
+    Future<Void> saved = savingSpend.transform(ar -> saveSpend()).recover(err -> Future.succeededFuture());
     return checks == null ? saved : saved.compose(v -> checks.close());
   }
 

@@ -94,6 +94,11 @@ record Telemetry(Map<Long, Map<String, Double>> ttft, Map<String, Double> urlLat
       else costQuota.remove(channelId);
     }
 
+    /** Whether any channel has a quota. */
+    boolean hasQuotas() {
+      return !tokenQuota.isEmpty() || !costQuota.isEmpty();
+    }
+
     void apply(Outcome o) {
       if (o.baseUrl() != null) {
         boolean dead = o.kind() == Outcome.Kind.CONNECT_ERROR || o.kind() == Outcome.Kind.TIMEOUT;

@@ -359,6 +359,30 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void rollupRetentionDeletesOnlyHoursThatEndedBeforeTheCutoff() {
+    store.insertUsage(List.of(priced("old", T0, 1, 10, "m1", 5, 200), priced("edge", T0 + HOUR + 10, 1, 10, "m1", 6, 200),
+        priced("new", T0 + 3 * HOUR, 1, 10, "m1", 7, 200))).await();
+    long hourOfOld = T0 - Math.floorMod(T0, HOUR);
+    // the cutoff falls inside the second hour: that hour is partly kept, so its rollup stays
+    assertEquals(1, store.deleteRollupsBefore(hourOfOld + 2 * HOUR - 1).await());
+    assertEquals(13L, store.usageBreakdown(UsageQuery.between(T0 - HOUR, T0 + 4 * HOUR),
+        UsageQuery.By.MODEL).await().get(0).costNanos());
+    assertEquals(3L, store.countUsage().await(), "records are not rollups");
+  }
+
+  @Test
+  void channelSpendIsAddedInBatchesAndReadBackAsSums() {
+    store.syncDeclaredChannels(List.of(new SwitchboardConfig.ChannelConfig("spender", "openai", List.of("http://a"),
+        List.of(), List.of("m"), Map.of(), 0, 1, SwitchboardConfig.ChannelRules.DEFAULT))).await();
+    long id = store.channels().await().stream().filter(c -> c.name().equals("spender")).findFirst().orElseThrow().id();
+    store.addChannelSpend(List.of(new ChannelSpend(id, 52, 210_000))).await();
+    store.addChannelSpend(List.of(new ChannelSpend(id, 48, 190_000))).await();
+    assertEquals(List.of(new ChannelSpend(id, 100, 400_000)), store.channelSpend().await());
+    store.syncDeclaredChannels(List.of()).await();
+    assertEquals(List.of(), store.channelSpend().await(), "a deleted channel's spend goes with it");
+  }
+
+  @Test
   void storesPriceVersionsExactlyAndAppendOnly() {
     ModelPrice p1 = ModelPrice.of("3", "15")
         .withCacheRead("0.30").withCacheWrites("3.75", "6").withReasoning("0.0000001");

@@ -88,6 +88,10 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public int port() {
     return app.port();
   }
