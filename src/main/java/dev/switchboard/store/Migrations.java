@@ -43,6 +43,11 @@ final class Migrations {
 
   /** Applies the pending migrations up to {@code target} (tests build older schemas with it). */
   static Future<Integer> apply(Pool pool, Dialect dialect, int target) {
+    return apply(pool, dialect, ALL, target);
+  }
+
+  /** Applies the migrations of {@code all} (in version order) not recorded yet, up to {@code target}. */
+  static Future<Integer> apply(Pool pool, Dialect dialect, List<Migration> all, int target) {
     String createVersionTable = "CREATE TABLE IF NOT EXISTS schema_version ("
         + "version INTEGER PRIMARY KEY, description " + dialect.varchar(255) + " NOT NULL, "
         + "applied_at " + dialect.longType() + " NOT NULL)" + dialect.tableOptions();
@@ -52,7 +57,7 @@ final class Migrations {
           Set<Integer> applied = new HashSet<>();
           for (Row row : rows) applied.add(row.getInteger("version"));
           int current = applied.stream().mapToInt(Integer::intValue).max().orElse(0);
-          return applyFrom(pool, dialect, applied, current, 0, target);
+          return applyFrom(pool, dialect, all, applied, current, 0, target);
         });
   }
 
@@ -66,18 +71,18 @@ final class Migrations {
    * whoever wrote them and may arrive with gaps (6 before 4), so "newer than the highest applied"
    * would skip a late lower one.
    */
-  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, Set<Integer> applied, int current, int index,
-      int target) {
-    if (index == ALL.size() || ALL.get(index).version() > target) {
+  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, List<Migration> all, Set<Integer> applied,
+      int current, int index, int target) {
+    if (index == all.size() || all.get(index).version() > target) {
       return Future.succeededFuture(current);
     }
-    Migration m = ALL.get(index);
+    Migration m = all.get(index);
     if (applied.contains(m.version())) {
-      return applyFrom(pool, dialect, applied, current, index + 1, target);
+      return applyFrom(pool, dialect, all, applied, current, index + 1, target);
     }
     return Transactions.run(pool, dialect, conn -> run(conn, dialect, m))
         .onSuccess(v -> LOG.info("Applied schema migration {}: {}", m.version(), m.description()))
-        .compose(v -> applyFrom(pool, dialect, applied, Math.max(current, m.version()), index + 1, target));
+        .compose(v -> applyFrom(pool, dialect, all, applied, Math.max(current, m.version()), index + 1, target));
   }
 
   private static Future<Void> run(SqlConnection conn, Dialect dialect, Migration m) {

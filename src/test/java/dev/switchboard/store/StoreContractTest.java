@@ -383,6 +383,32 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aMigrationNumberedBelowOneAlreadyAppliedIsStillApplied() {
+    // branches number their migrations apart; one merged later may be lower than what a database has
+    Migrations.Migration late = new Migrations.Migration(Migrations.latest() + 1, "a late, lower-numbered step",
+        d -> List.of("CREATE TABLE IF NOT EXISTS late_probe (id INTEGER PRIMARY KEY)" + d.tableOptions()));
+    Migrations.Migration higher = new Migrations.Migration(Migrations.latest() + 2, "a higher step",
+        d -> List.of("CREATE TABLE IF NOT EXISTS higher_probe (id INTEGER PRIMARY KEY)" + d.tableOptions()));
+    List<Migrations.Migration> first = new ArrayList<>(Migrations.ALL);
+    first.add(higher);
+    List<Migrations.Migration> merged = new ArrayList<>(Migrations.ALL);
+    merged.add(late);
+    merged.add(higher);
+    try {
+      assertEquals(higher.version(), Migrations.apply(raw.pool(), raw.dialect(), first, Integer.MAX_VALUE).await());
+      assertEquals(higher.version(), Migrations.apply(raw.pool(), raw.dialect(), merged, Integer.MAX_VALUE).await());
+      assertEquals(0, raw.count("SELECT COUNT(*) FROM late_probe"), "the lower step ran after the higher one");
+      assertEquals(1, raw.count("SELECT COUNT(*) FROM schema_version WHERE version = ?", late.version()));
+      assertEquals(higher.version(), Migrations.apply(raw.pool(), raw.dialect(), merged, Integer.MAX_VALUE).await());
+      assertEquals(Migrations.ALL.size() + 2, raw.count("SELECT COUNT(*) FROM schema_version"), "and nothing twice");
+    } finally {
+      raw.query("DROP TABLE IF EXISTS late_probe");
+      raw.query("DROP TABLE IF EXISTS higher_probe");
+      raw.query("DELETE FROM schema_version WHERE version > ?", Migrations.latest());
+    }
+  }
+
+  @Test
   void storesPriceVersionsExactlyAndAppendOnly() {
     ModelPrice p1 = ModelPrice.of("3", "15")
         .withCacheRead("0.30").withCacheWrites("3.75", "6").withReasoning("0.0000001");
