@@ -55,6 +55,7 @@ final class KeyRoutes {
         .put("models", new JsonArray(new ArrayList<Object>(k.models()))).put("enabled", k.enabled())
         .put("expiresAt", k.expiresAt() == 0 ? null : Instant.ofEpochMilli(k.expiresAt()).toString())
         .put("expired", k.expiresAt() > 0 && k.expiresAt() <= System.currentTimeMillis())
+        .put("returnCost", k.returnCost())
         .put("source", k.source()).put("createdAt", Instant.ofEpochMilli(k.createdAt()).toString());
   }
 
@@ -96,32 +97,35 @@ final class KeyRoutes {
   }
 
   private Future<Reply> create(Call call) {
-    Fields f = new Fields(call.body(), Set.of("name", "models", "expiresAt", "enabled"));
+    Fields f = new Fields(call.body(), Set.of("name", "models", "expiresAt", "enabled", "returnCost"));
     String name = f.text("name", true, 128);
     List<String> models = f.strings("models", 1000, 200);
     long expiresAt = f.instant("expiresAt");
     Boolean enabled = f.bool("enabled");
+    Boolean returnCost = f.bool("returnCost");
     f.check();
     String key = newKey();
     return store.createKey(name, KeyHash.sha256Hex(key), prefixOf(key), models == null ? List.of() : models,
-            Math.max(0, expiresAt), enabled == null || enabled)
+            Math.max(0, expiresAt), enabled == null || enabled, returnCost != null && returnCost)
         .compose(k -> pool.reload()
             .compose(v -> audit.record(call, "key.create", "key:" + k.id(), new JsonObject().put("name", k.name())))
             .map(Reply.created(render(k).put("key", key))));
   }
 
   private Future<Reply> update(Call call) {
-    Fields f = new Fields(call.body(), Set.of("name", "models", "expiresAt", "enabled"));
+    Fields f = new Fields(call.body(), Set.of("name", "models", "expiresAt", "enabled", "returnCost"));
     String name = f.text("name", false, 128);
     List<String> models = f.strings("models", 1000, 200);
     long expiresAt = f.instant("expiresAt");
     Boolean enabled = f.bool("enabled");
+    Boolean returnCost = f.bool("returnCost");
     f.check();
     return find(call, true)
-        .compose(k -> store.updateKey(k.id(), name, models, enabled, expiresAt))
+        .compose(k -> store.updateKey(k.id(), name, models, enabled, expiresAt, returnCost))
         .compose(k -> pool.reload()
             .compose(v -> audit.record(call, "key.update", "key:" + k.id(), new JsonObject().put("name", name)
-                .put("enabled", enabled).put("modelsChanged", models != null).put("expiryChanged", expiresAt >= 0)))
+                .put("enabled", enabled).put("modelsChanged", models != null).put("expiryChanged", expiresAt >= 0)
+                .put("returnCost", returnCost)))
             .map(Reply.ok(render(k))));
   }
 

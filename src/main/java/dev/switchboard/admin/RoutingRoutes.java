@@ -3,6 +3,7 @@ package dev.switchboard.admin;
 import static io.vertx.core.http.HttpMethod.GET;
 
 import dev.switchboard.config.SwitchboardConfig.ChannelRules;
+import dev.switchboard.pricing.Cost;
 import dev.switchboard.select.Explanation;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.select.PoolSnapshot.BenchStatus;
@@ -93,7 +94,8 @@ final class RoutingRoutes {
   /** The channel's configured routing rules: per-credential caps (0 = none) and tags. */
   private static JsonObject limits(ChannelRules rules) {
     return new JsonObject().put("rpm", rules.limits().rpm()).put("tpm", rules.limits().tpm()).put("rpd", rules.limits().rpd())
-        .put("quota", rules.quota() < 0 ? null : rules.quota()).put("tags", new JsonArray(new java.util.ArrayList<Object>(rules.tags())));
+        .put("quota", rules.quota() < 0 ? null : rules.quota())
+        .put("costQuota", rules.costQuotaNanos() < 0 ? null : new Cost(rules.costQuotaNanos(), 0).display()).put("tags", new JsonArray(new java.util.ArrayList<Object>(rules.tags())));
   }
 
   private static Double measured(double ms) {
@@ -118,6 +120,7 @@ final class RoutingRoutes {
     }
     return new JsonObject().put("id", c.channel().id()).put("name", c.channel().name()).put("type", c.channel().type())
         .put("source", c.channel().source()).put("enabled", c.enabled())
-        .put("quotaLeft", c.quotaLeft() < 0 ? null : c.quotaLeft()).put("baseUrls", urls).put("credentials", credentials);
+        .put("quotaLeft", c.quotaLeft() < 0 ? null : c.quotaLeft())
+        .put("costQuotaLeft", c.costLeftNanos() < 0 ? null : new Cost(c.costLeftNanos(), 0).display()).put("baseUrls", urls).put("credentials", credentials);
   }
 }

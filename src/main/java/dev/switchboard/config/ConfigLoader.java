@@ -104,7 +104,7 @@ public final class ConfigLoader {
     Section st = Section.of("stats", top.raw("stats"), EnvOverrides.SECTIONS.get("stats"));
     var stats = new SwitchboardConfig.Stats(Math.max(10, st.millis("flushInterval", 1_000)),
         st.integer("batchSize", 500, 1, 100_000), st.integer("queueCapacity", 100_000, 1, 10_000_000),
-        st.integer("retentionDays", 0, 0, 36_500));
+        st.integer("retentionDays", 0, 0, 36_500), st.integer("rollupRetentionDays", 0, 0, 36_500));
 
     Section se = Section.of("security", top.raw("security"), EnvOverrides.SECTIONS.get("security"));
     var security = new SwitchboardConfig.Security(se.string("masterKeyFile", "data/master.key"));
@@ -159,7 +159,7 @@ public final class ConfigLoader {
     for (int i = 0; i < items.size(); i++) {
       Section c = Section.of("channels[" + i + "]", items.get(i),
           Set.of("name", "type", "baseUrls", "baseUrl", "keys", "key", "models", "modelMap", "priority", "weight",
-              "enabled", "limits", "quota", "tags", "prefix", "cost"));
+              "enabled", "limits", "quota", "costQuota", "tags", "prefix", "cost"));
       String name = c.required("name");
       if (!names.add(name)) {
         throw new ConfigException(c.key("name"), "duplicate channel name '" + name + "'");
@@ -204,7 +204,8 @@ public final class ConfigLoader {
     Set<String> names = new HashSet<>();
     List<Object> items = top.list("apiKeys");
     for (int i = 0; i < items.size(); i++) {
-      Section k = Section.of("apiKeys[" + i + "]", items.get(i), Set.of("name", "key", "keySha256", "models", "limits", "expiresAt"));
+      Section k = Section.of("apiKeys[" + i + "]", items.get(i), Set.of("name", "key", "keySha256", "models", "limits", "expiresAt",
+          "returnCost"));
       String name = k.required("name");
       if (!names.add(name)) {
         throw new ConfigException(k.key("name"), "duplicate key name '" + name + "'");
@@ -221,7 +222,7 @@ public final class ConfigLoader {
         throw new ConfigException(k.key("keySha256"), "must be 64 hexadecimal characters");
       }
       out.add(new ApiKeyConfig(name, key, hash == null ? null : hash.toLowerCase(Locale.ROOT), k.strings("models"),
-          GroupsLoader.keyRules(k)));
+          GroupsLoader.keyRules(k), k.bool("returnCost", false)));
     }
     return List.copyOf(out);
   }

@@ -22,7 +22,7 @@ final class EnvOverrides {
       Map.entry("limits", Set.of("maxBodyBytes", "maxSseEventBytes")),
       Map.entry("routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown",
           "maxErrorCount", "errorWindow", "circuitOpen", "affinityTtl", "healthCheckInterval")),
-      Map.entry("stats", Set.of("flushInterval", "batchSize", "queueCapacity", "retentionDays")),
+      Map.entry("stats", Set.of("flushInterval", "batchSize", "queueCapacity", "retentionDays", "rollupRetentionDays")),
       Map.entry("pricing", Set.of("catalogueUrl", "syncInterval")),
       Map.entry("security", Set.of("masterKeyFile")),
       Map.entry("management", Set.of("enabled", "host", "port", "jwtAlgorithm", "jwtPrivateKeyFile", "jwtPublicKeyFile",

@@ -33,7 +33,19 @@ final class GroupsLoader {
       throw new ConfigException(c.key("prefix"), "must not contain '/' or '*'");
     }
     return new ChannelRules(c.bool("enabled", true), rates(Section.of(c.key("limits"), c.raw("limits"),
-        Set.of("rpm", "tpm", "rpd"))), c.longValue("quota", -1, 0), c.strings("tags"), prefix, c.decimal("cost", 1.0, 0));
+        Set.of("rpm", "tpm", "rpd"))), c.longValue("quota", -1, 0), c.strings("tags"), prefix, c.decimal("cost", 1.0, 0),
+        nanos(c, "costQuota"));
+  }
+
+  /** A money amount in billionths of the prices' currency, exactly as written (at most 9 decimals); -1 when absent. */
+  private static long nanos(Section c, String name) {
+    double amount = c.decimal(name, -1, 0);
+    if (amount < 0) return -1;
+    try {
+      return java.math.BigDecimal.valueOf(amount).movePointRight(9).longValueExact();
+    } catch (ArithmeticException e) {
+      throw new ConfigException(c.key(name), "must have at most 9 decimal places and be below 9,000,000,000");
+    }
   }
 
   static KeyRules keyRules(Section k) {

@@ -78,8 +78,17 @@ public record SwitchboardConfig(
     }
   }
 
-  /** {@code retentionDays} 0 keeps usage records forever; the hourly rollups are always kept. */
-  public record Stats(long flushIntervalMs, int batchSize, int queueCapacity, int retentionDays) {}
+  /**
+   * {@code retentionDays} 0 keeps usage records forever; {@code rollupRetentionDays} 0 keeps the
+   * hourly rollups forever.
+   */
+  public record Stats(long flushIntervalMs, int batchSize, int queueCapacity, int retentionDays, int rollupRetentionDays) {
+
+    /** Rollups kept forever. */
+    public Stats(long flushIntervalMs, int batchSize, int queueCapacity, int retentionDays) {
+      this(flushIntervalMs, batchSize, queueCapacity, retentionDays, 0);
+    }
+  }
 
   /**
    * Prices: the operator's defaults per model, per-channel prices by channel name then model,
@@ -142,15 +151,27 @@ public record SwitchboardConfig(
    * {@code most_remaining}; {@code prefix} exposes its models only as {@code prefix/model};
    * {@code cost} is the relative price {@code lowest_cost} compares.
    */
-  public record ChannelRules(boolean enabled, Rates limits, long quota, List<String> tags, String prefix, double cost) {
+  public record ChannelRules(boolean enabled, Rates limits, long quota, List<String> tags, String prefix, double cost,
+      long costQuotaNanos) {
     public static final ChannelRules DEFAULT = new ChannelRules(true, Rates.NONE, -1, List.of(), null, 1.0);
+
+    /** Without a cost quota. */
+    public ChannelRules(boolean enabled, Rates limits, long quota, List<String> tags, String prefix, double cost) {
+      this(enabled, limits, quota, tags, prefix, cost, -1);
+    }
   }
 
   /** A client key declared in YAML: either the key itself or its SHA-256 in hex. */
-  public record ApiKeyConfig(String name, String key, String keySha256, List<String> models, KeyRules rules) {
+  /** {@code returnCost}: whether answers to the key carry their cost (off by default). */
+  public record ApiKeyConfig(String name, String key, String keySha256, List<String> models, KeyRules rules,
+      boolean returnCost) {
 
     public ApiKeyConfig(String name, String key, String keySha256, List<String> models) {
-      this(name, key, keySha256, models, KeyRules.NONE);
+      this(name, key, keySha256, models, KeyRules.NONE, false);
+    }
+
+    public ApiKeyConfig(String name, String key, String keySha256, List<String> models, KeyRules rules) {
+      this(name, key, keySha256, models, rules, false);
     }
   }
 

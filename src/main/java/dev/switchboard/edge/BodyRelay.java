@@ -31,7 +31,7 @@ final class BodyRelay {
 
   private BodyRelay() {}
 
-  /** What an answer cost, for the {@code x-switchboard-cost} header; null when unknown. */
+  /** What an answer cost as the client is shown it (header and usage object); null when not shown. */
   interface CostOf {
     String of(Call call);
   }
@@ -40,10 +40,14 @@ final class BodyRelay {
   static Future<Void> relay(Call call, UpstreamClient.Exchange exchange, Buffer prefetched, HttpServerResponse resp,
       Protocol protocol, CostOf cost) {
     HttpClientResponse up = exchange.response();
-    return read(exchange, prefetched, resp).compose(body -> {
+    return read(exchange, prefetched, resp).compose(fetched -> {
+      Buffer body = fetched;
       if (up.statusCode() < 300) {
-        readUsage(call, body, protocol);
-        costHeader(resp, cost.of(call));
+        TopLevelJson.Field usage = readUsage(call, body, protocol);
+        if (call.usage == null) call.unmeteredAnswer = body;
+        String shown = cost.of(call);
+        costHeader(resp, shown);
+        if (shown != null && usage != null) body = withCost(body, usage, protocol, shown);
       }
       call.firstTokenNanos = System.nanoTime();
       call.bytesOut = body.length();
@@ -59,20 +63,24 @@ final class BodyRelay {
    * An answer that is not the JSON its protocol promises is the upstream's failure: 502.
    */
   static Future<Integer> translate(Call call, UpstreamClient.Exchange exchange, Buffer prefetched,
-      HttpServerResponse resp, Protocol protocol, Translation translation, IntUnaryOperator clientStatus, CostOf cost) {
+      HttpServerResponse resp, Protocol protocol, Protocol clientProtocol, Translation translation,
+      IntUnaryOperator clientStatus, CostOf cost) {
     int upstreamStatus = exchange.response().statusCode();
     return read(exchange, prefetched, resp).compose(body -> {
       call.firstTokenNanos = System.nanoTime();
       int status;
       JsonObject out;
+      String shown = null;
       try {
         if (upstreamStatus < 300) {
           // an answer is decoded from its bytes as they are; only error bodies get the lenient reading
           JsonObject json = new JsonObject(body);
           call.usage = Usages.of(protocol, json);
+          if (call.usage == null) call.unmeteredAnswer = body;
           out = translation.response(json, call.model, call.clientJson);
           status = 200;
-          costHeader(resp, cost.of(call));
+          shown = cost.of(call);
+          costHeader(resp, shown);
         } else {
           JsonObject json = UpstreamErrors.json(body);
           out = translation.error(upstreamStatus, json == null ? new JsonObject() : json);
@@ -82,7 +90,7 @@ final class BodyRelay {
         return Future.failedFuture(new GatewayError(502, "upstream_error", "upstream_bad_answer",
             "The upstream's answer could not be read."));
       }
-      Buffer encoded = out.toBuffer();
+      Buffer encoded = CostStamp.encode(clientProtocol, out, shown);
       call.bytesOut = encoded.length();
       return resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoded).map(status);
     });
@@ -114,17 +122,31 @@ final class BodyRelay {
         : new GatewayError(502, "upstream_error", "upstream_connection_lost", "The upstream connection was lost before its answer was complete.");
   }
 
-  private static void readUsage(Call call, Buffer body, Protocol protocol) {
+  /** Reads the usage object without decoding the rest; returns where it is, or null. */
+  private static TopLevelJson.Field readUsage(Call call, Buffer body, Protocol protocol) {
     try {
       TopLevelJson.Scan scan = TopLevelJson.scan(body, USAGE);
-      String name = protocol == Protocol.GEMINI ? "usageMetadata" : "usage";
+      String name = CostStamp.usageField(protocol);
       TopLevelJson.Field usage = scan.get(name);
       if (usage != null && usage.token() == JsonToken.START_OBJECT) {
         JsonObject only = new JsonObject().put(name, new JsonObject(body.slice(usage.start(), usage.end())));
         call.usage = Usages.of(protocol, only);
+        return usage;
       }
     } catch (MalformedJsonException | RuntimeException e) {
       // an upstream that sends something other than JSON still gets relayed; usage stays unknown
     }
+    return null;
+  }
+
+  /** The body with only its usage object re-encoded, the cost in it; the rest byte for byte. */
+  private static Buffer withCost(Buffer body, TopLevelJson.Field usage, Protocol protocol, String shown) {
+    String name = CostStamp.usageField(protocol);
+    JsonObject only = new JsonObject().put(name, new JsonObject(body.slice(usage.start(), usage.end())));
+    Buffer encoded = CostStamp.encode(protocol, only, shown);
+    // {"usage":{...}} → {...}
+    Buffer object = encoded.slice(name.length() + 4, encoded.length() - 1);
+    return Buffer.buffer(body.length() + 32).appendBuffer(body.slice(0, usage.start())).appendBuffer(object)
+        .appendBuffer(body.slice(usage.end(), body.length()));
   }
 }

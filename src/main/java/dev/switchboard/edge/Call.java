@@ -4,7 +4,9 @@ import dev.switchboard.select.Dispatcher;
 import dev.switchboard.select.Lease;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.store.ClientKey;
+import dev.switchboard.translate.ParsedRequest;
 import dev.switchboard.translate.Protocol;
+import io.vertx.core.buffer.Buffer;
 import dev.switchboard.upstream.UpstreamType;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
@@ -42,6 +44,12 @@ final class Call {
   boolean onlyRateLimited = true;
   long firstTokenNanos;
   Usage usage;
+  /** The client's request, kept to estimate usage when the upstream reports none. */
+  ParsedRequest request;
+  /** A whole answer without usage, kept to estimate its output tokens; else null. */
+  Buffer unmeteredAnswer;
+  /** Upstream events relayed in a stream: the output estimate of a stream without usage. */
+  int upstreamEvents;
   boolean finished;
   /** Completes when the client's connection closes. */
   Future<Void> clientGone;

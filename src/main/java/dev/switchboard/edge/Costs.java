@@ -2,9 +2,10 @@ package dev.switchboard.edge;
 
 import dev.switchboard.pricing.Cost;
 import dev.switchboard.pricing.Pricing;
+import dev.switchboard.stats.Usage;
 import java.util.Optional;
 
-/** What an answer cost with the price book in force: for key budgets and the cost header. */
+/** What an answer cost with the price book in force: for key budgets, channel quotas and the client. */
 final class Costs {
 
   private final Pricing pricing;
@@ -13,20 +14,30 @@ final class Costs {
     this.pricing = pricing;
   }
 
-  /** In the currency of the prices, 0 when unknown. */
-  double amount(Call call) {
-    return priced(call).map(c -> c.amount().doubleValue()).orElse(0.0);
+  /** Billionths of the prices' currency, 0 when unknown. */
+  long nanos(Call call) {
+    return priced(call, call.usage).map(Cost::nanos).orElse(0L);
   }
 
-  /** As the response header shows it, or null when the answer is unpriced. */
-  String display(Call call) {
-    return priced(call).map(Cost::display).orElse(null);
+  /** Whether the call's key asked to be told what its answers cost. */
+  static boolean returned(Call call) {
+    return call.key != null && call.key.returnCost();
+  }
+
+  /** As the client is shown it, or null when the key did not ask or the answer is unpriced. */
+  String shown(Call call) {
+    return shown(call, call.usage);
+  }
+
+  /** {@link #shown(Call)} for the usage known so far (a stream's). */
+  String shown(Call call, Usage usage) {
+    return returned(call) ? priced(call, usage).map(Cost::display).orElse(null) : null;
   }
 
   /** The upstream model's price, else the exposed model's, for the channel that answered. */
-  private Optional<Cost> priced(Call call) {
-    if (call.usage == null || call.lease == null) return Optional.empty();
-    return pricing.cost(call.lease.channelId(), call.lease.upstreamModel(), call.usage, call.startMs)
-        .or(() -> pricing.cost(call.lease.channelId(), call.model, call.usage, call.startMs));
+  private Optional<Cost> priced(Call call, Usage usage) {
+    if (usage == null || call.lease == null) return Optional.empty();
+    return pricing.cost(call.lease.channelId(), call.lease.upstreamModel(), usage, call.startMs)
+        .or(() -> pricing.cost(call.lease.channelId(), call.model, usage, call.startMs));
   }
 }

@@ -14,6 +14,7 @@ import dev.switchboard.translate.ParsedRequest;
 import dev.switchboard.translate.Protocol;
 import dev.switchboard.translate.RequestParser;
 import dev.switchboard.translate.StreamTap;
+import dev.switchboard.translate.StreamTranslator;
 import dev.switchboard.translate.Translation;
 import dev.switchboard.translate.TranslationException;
 import dev.switchboard.translate.Translations;
@@ -159,6 +160,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     }
     return parsed.compose(request -> {
       call.stream = request.stream();
+      call.request = request;
       return dispatcher.admit(pool, call.key, request.model(), System.currentTimeMillis()).map(pass -> {
         if (!pass.admitted()) {
           throw new GatewayError(pass.status(), Failures.errorType(pass.status()), pass.code(), pass.message(), pass.retryAfterMs());
@@ -344,19 +346,23 @@ final class ProxyHandler implements Handler<RoutingContext> {
       StreamRelay relay = new StreamRelay(vertx, call, answer.exchange(), resp, jsonArray, front.keepAlive(), keepAliveMs, metrics,
           this::finish);
       StreamTap tap = StreamTaps.of(upstreamProtocol, wantsUsage);
-      StreamBody body = translation == null && !jsonArray
+      StreamTranslator translator = translation == null ? null : translation.stream(call.model, wantsUsage, call.clientJson);
+      // only a key that asks for the cost leaves the zero-copy relay: its usage event is rewritten
+      CostStamp stamp = Costs.returned(call) ? new CostStamp(front.protocol(), () -> costs.shown(call,
+          tap.usage() != null || translator == null ? tap.usage() : translator.usage())) : null;
+      StreamBody body = translation == null && !jsonArray && stamp == null
           ? StreamBody.passThrough(up, tap, upstreamProtocol == Protocol.OPENAI_CHAT && !wantsUsage,
               limits.maxSseEventBytes(), front, relay::onUpstreamEvent)
-          : StreamBody.translated(up, tap, translation == null ? null : translation.stream(call.model, wantsUsage, call.clientJson),
-              limits.maxSseEventBytes(), jsonArray, StreamTaps.of(front.protocol(), true), relay::onUpstreamEvent);
+          : StreamBody.translated(up, tap, translator, limits.maxSseEventBytes(), jsonArray,
+              StreamTaps.of(front.protocol(), true), stamp, relay::onUpstreamEvent);
       return relay.run(body);
     }
     if (translation == null) {
-      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol, costs::display)
+      return BodyRelay.relay(call, answer.exchange(), answer.body(), resp, upstreamProtocol, costs::shown)
           .onSuccess(v -> finish(call, up.statusCode(), up.statusCode() < 400 ? null : "upstream_" + up.statusCode()));
     }
-    return BodyRelay.translate(call, answer.exchange(), answer.body(), resp, upstreamProtocol, translation, front::clientStatus,
-            costs::display)
+    return BodyRelay.translate(call, answer.exchange(), answer.body(), resp, upstreamProtocol, front.protocol(), translation,
+            front::clientStatus, costs::shown)
         .onSuccess(status -> finish(call, status, status < 400 ? null : "upstream_" + up.statusCode()))
         .mapEmpty();
   }
@@ -378,13 +384,26 @@ final class ProxyHandler implements Handler<RoutingContext> {
   void finish(Call call, int status, String errorClass) {
     if (call.finished) return;
     call.finished = true;
+    if (call.usage == null && status < 400 && call.lease != null && call.request != null) {
+      UsageEstimate.of(vertx, call).onComplete(ar -> {
+        if (ar.succeeded()) call.usage = ar.result();
+        else log.debug("{} usage could not be estimated: {}", call.requestId, ar.cause().toString());
+        settle(call, status, errorClass);
+      });
+      return;
+    }
+    settle(call, status, errorClass);
+  }
+
+  /** Meters, the usage record, limits, quotas and the session binding of a finished call. */
+  private void settle(Call call, int status, String errorClass) {
     String channel = call.lease == null ? "none" : call.lease.channelName();
     PoolSnapshot pool = snapshot.get();
     metrics.request(call.route, pool.serves(call.model) ? call.model : "unknown", channel, status);
     reporter.report(call, status, errorClass);
     if (call.pass != null) {
       long tokens = call.usage == null ? 0 : call.usage.total();
-      dispatcher.finish(pool, call.pass, call.model, call.session, call.lease, status < 400, tokens, costs.amount(call),
+      dispatcher.finish(pool, call.pass, call.model, call.session, call.lease, status < 400, tokens, costs.nanos(call),
               System.currentTimeMillis())
           .onFailure(err -> log.warn("{} could not settle its limits: {}", call.requestId, err.toString()));
     }

@@ -96,8 +96,8 @@ abstract class StreamBody {
    * for a Gemini client that asked without {@code alt=sse}, as the elements of one JSON array.
    */
   static StreamBody translated(HttpClientResponse upstream, StreamTap tap, StreamTranslator translator, int maxEventBytes,
-      boolean jsonArray, StreamTap clientTap, EventListener listener) {
-    return new Translated(upstream, tap, translator, maxEventBytes, jsonArray, clientTap, listener);
+      boolean jsonArray, StreamTap clientTap, CostStamp stamp, EventListener listener) {
+    return new Translated(upstream, tap, translator, maxEventBytes, jsonArray, clientTap, stamp, listener);
   }
 
   private static final class Translated extends StreamBody {
@@ -106,23 +106,28 @@ abstract class StreamBody {
     private final SseEventStream stream;
     /** Reads what the client is sent, to know when its answer is complete. */
     private final StreamTap clientTap;
+    /** Puts the cost into the client's usage event; null when the key did not ask for it. */
+    private final CostStamp stamp;
     private boolean opened;
 
     Translated(HttpClientResponse upstream, StreamTap tap, StreamTranslator translator, int maxEventBytes,
-        boolean jsonArray, StreamTap clientTap, EventListener listener) {
+        boolean jsonArray, StreamTap clientTap, CostStamp stamp, EventListener listener) {
       super(tap);
       this.translator = translator;
       this.clientTap = clientTap;
+      this.stamp = stamp;
       this.jsonArray = jsonArray;
       this.stream = new SseEventStream(upstream, (event, out) -> {
-        tap.onEvent(event);
+        boolean keep = tap.onEvent(event);
         int from = out.size();
         Buffer data = ByteScan.data(event);
         if (data == null) {
           // comments and keep-alives have nothing to translate
         } else if (translator == null) {
-          clientTap.onEvent(event);
-          out.add(frame(jsonArray ? data : event));
+          if (keep) { // else usage the client did not ask for, which the gateway asked for
+            out.add(event);
+            reframe(out, from);
+          }
         } else {
           translator.onEvent(ByteScan.eventName(event), data, out);
           reframe(out, from);
@@ -176,7 +181,10 @@ abstract class StreamBody {
 
     /** Translated events that are SSE stay as they are; for a JSON array each becomes an element. */
     private void reframe(List<Buffer> out, int from) {
-      for (int i = from; i < out.size(); i++) clientTap.onEvent(out.get(i));
+      for (int i = from; i < out.size(); i++) {
+        if (stamp != null) out.set(i, stamp.apply(out.get(i)));
+        clientTap.onEvent(out.get(i));
+      }
       if (!jsonArray) return;
       for (int i = from; i < out.size(); i++) {
         Buffer data = ByteScan.data(out.get(i));

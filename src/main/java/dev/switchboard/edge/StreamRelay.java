@@ -64,6 +64,7 @@ final class StreamRelay {
   /** Called by the stream body for every upstream event. */
   void onUpstreamEvent(int clientBytes) {
     call.bytesOut += clientBytes;
+    call.upstreamEvents++;
     lastEventNanos = System.nanoTime();
     if (call.firstTokenNanos == 0) {
       call.firstTokenNanos = System.nanoTime();

@@ -111,22 +111,24 @@ public final class Dispatcher {
 
   /**
    * Once per admitted request, however it ended. {@code lease} is the last attempt's (null if
-   * none), {@code answered} whether it succeeded; {@code tokens} input + output, {@code cost}
-   * in the key's budget units (0 when unknown).
+   * none), {@code answered} whether it succeeded; {@code tokens} input + output, {@code costNanos}
+   * in billionths of the prices' currency (0 when unknown), for key budgets and channel quotas.
    */
   public Future<Void> finish(PoolSnapshot pool, Pass pass, String model, String sessionKey, Lease lease, boolean answered,
-      long tokens, double cost, long now) {
+      long tokens, long costNanos, long now) {
     Future<Void> bind = Future.succeededFuture();
     if (answered && lease != null && sessionKey != null && affinityTtlMs > 0) {
       bind = affinity.bind(model, sessionKey, lease.target(), affinityTtlMs, now);
     }
     LimitSet keyLimits = pass.limits();
     Future<Void> settle = Future.all(limiter.add(keyLimits.tokens(), tokens, now),
-        limiter.add(keyLimits.cost(), dev.switchboard.limit.Limit.micros(cost), now), limiter.release(keyLimits.all())).mapEmpty();
+        limiter.add(keyLimits.cost(), costNanos / 1_000, now), limiter.release(keyLimits.all())).mapEmpty();
     if (lease != null && tokens > 0) {
       Rates rates = pool.channelRules(lease.channelId()).limits();
       if (rates.tpm() > 0) settle = settle.compose(v -> limiter.add(LimitSet.forTarget(lease.target(), rates).tokens(), tokens, now));
-      vertx.eventBus().send(Addresses.POOL_OUTCOME, Spend.of(lease, tokens));
+    }
+    if (lease != null && (tokens > 0 || costNanos > 0)) {
+      vertx.eventBus().send(Addresses.POOL_OUTCOME, Spend.of(lease, tokens, costNanos));
     }
     return Future.all(bind, settle).mapEmpty();
   }

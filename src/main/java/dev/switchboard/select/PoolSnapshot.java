@@ -124,6 +124,11 @@ public final class PoolSnapshot {
     return false;
   }
 
+  /** Whether the channel is in this snapshot. */
+  public boolean hasChannel(long channelId) {
+    return channelsById.containsKey(channelId);
+  }
+
   /** The routing attributes of a channel (limits, quota, tags); defaults for channels not declared in YAML. */
   public ChannelRules channelRules(long channelId) {
     Channel ch = channelsById.get(channelId);
@@ -237,8 +242,7 @@ public final class PoolSnapshot {
         if (b.covers(c.upstreamModel()) && (b.blocks(now) || !allowProbe && b.wantsProbe(now))) return b.describe(now);
       }
     }
-    if (telemetry.quotaLeft(c.channel().id()) <= 0) return "quota exhausted";
-    return null;
+    return telemetry.exhausted(c.channel().id());
   }
 
   private Bench probeFor(Candidate c, long now) {
@@ -337,9 +341,12 @@ public final class PoolSnapshot {
   /** One target of a channel: a credential (id &gt; 0) or the channel itself when it has no keys (0). */
   public record TargetStatus(long credentialId, boolean enabled, List<BenchStatus> benches, Map<String, Double> ttftMs) {}
 
-  /** A channel's live status: its routing switch, quota left (-1 = none), latency per base URL (-1 = unmeasured). */
-  public record ChannelStatus(Channel channel, boolean enabled, long quotaLeft, Map<String, Double> urlLatencyMs,
-      List<TargetStatus> targets) {}
+  /**
+   * A channel's live status: its routing switch, token quota left (-1 = none), cost quota left in
+   * nanos (-1 = none), latency per base URL (-1 = unmeasured).
+   */
+  public record ChannelStatus(Channel channel, boolean enabled, long quotaLeft, long costLeftNanos,
+      Map<String, Double> urlLatencyMs, List<TargetStatus> targets) {}
 
   /**
    * Every channel of the snapshot with its credentials, their benches in force or waiting for a
@@ -358,8 +365,9 @@ public final class PoolSnapshot {
       Map<String, Double> urls = new java.util.LinkedHashMap<>();
       ch.baseUrls().forEach(u -> urls.put(u, telemetry.urlLatencyOf(u)));
       long quota = telemetry.quotaLeft(ch.id());
+      long cost = telemetry.costLeft(ch.id());
       out.add(new ChannelStatus(ch, ch.enabled() && channelRules(ch.id()).enabled(), quota == Long.MAX_VALUE ? -1 : quota,
-          urls, List.copyOf(targets)));
+          cost == Long.MAX_VALUE ? -1 : cost, urls, List.copyOf(targets)));
     });
     return out;
   }

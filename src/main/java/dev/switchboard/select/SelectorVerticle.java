@@ -4,6 +4,7 @@ import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.store.Channel;
+import dev.switchboard.store.ChannelSpend;
 import dev.switchboard.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,11 +17,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the pool state: loads channels and keys from the store, folds outcomes into health and
  * measurements, and publishes an immutable {@link PoolSnapshot}: at once when a bench changes,
- * at most every {@link #MEASURE_PUBLISH_MS} for latency and quota. The only writer.
+ * at most every {@link #MEASURE_PUBLISH_MS} for latency and quota. The only writer. What
+ * channels with a quota spend is added to the store in one batch every {@link #SPEND_SAVE_MS}
+ * (and on stop), then the sums of every instance are read back, so quotas survive a restart
+ * and are shared.
  */
 public final class SelectorVerticle extends VerticleBase {
 
   static final long MEASURE_PUBLISH_MS = 500;
+  static final long SPEND_SAVE_MS = 5_000;
   private static final Logger log = LoggerFactory.getLogger(SelectorVerticle.class);
 
   private final Store store;
@@ -32,6 +37,8 @@ public final class SelectorVerticle extends VerticleBase {
   private ActiveChecks checks;
   private PoolSnapshot snapshot = PoolSnapshot.empty();
   private boolean measured;
+  private Future<Void> savingSpend = Future.succeededFuture();
+  private boolean spendFailing;
 
   public SelectorVerticle(Store store, SwitchboardConfig.Routing routing) {
     this(store, routing, RouteConfig.NONE, null);
@@ -67,12 +74,44 @@ public final class SelectorVerticle extends VerticleBase {
       checks = new ActiveChecks(vertx, routing.connectTimeoutMs(), routing.firstByteTimeoutMs(), ActiveChecks.OPENAI_MODELS);
       vertx.setPeriodic(routing.healthCheckIntervalMs(), id -> checks.run(snapshot, System.currentTimeMillis(), this::onProbe));
     }
-    return reload();
+    vertx.setPeriodic(SPEND_SAVE_MS, id -> saveSpend());
+    // quotas come from the configuration: without any, there is nothing stored to read
+    return reload().compose(p -> !book.hasQuotas() ? Future.succeededFuture() : store.channelSpend().map(totals -> {
+      book.stored(totals);
+      publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
+      return null;
+    }));
   }
 
   @Override
   public Future<?> stop() {
-    return checks == null ? Future.succeededFuture() : checks.close();
+    // after a batch in flight, one more for what came since
+    Future<Void> saved = savingSpend.transform(ar -> saveSpend()).recover(err -> Future.succeededFuture());
+    return checks == null ? saved : saved.compose(v -> checks.close());
+  }
+
+  /** One batch of what was spent since the last, then everyone's sums; a failed batch waits for the next. */
+  private Future<Void> saveSpend() {
+    if (!savingSpend.isComplete()) return savingSpend;
+    List<ChannelSpend> batch = book.takeUnsaved().stream()
+        .filter(s -> snapshot.hasChannel(s.channelId())).toList(); // a deleted channel's spend goes with it
+    if (batch.isEmpty()) return savingSpend = Future.succeededFuture();
+    savingSpend = store.addChannelSpend(batch)
+        .onFailure(err -> {
+          book.unsavedAgain(batch);
+          if (!spendFailing) log.warn("saving channel spend failed, retrying: {}", err.getMessage());
+          spendFailing = true;
+        })
+        .compose(v -> {
+          spendFailing = false;
+          return store.channelSpend();
+        })
+        .map(totals -> {
+          book.stored(totals);
+          measured = true;
+          return null;
+        });
+    return savingSpend;
   }
 
   /** An active check's answer: health only (a model listing's latency says nothing about a model's). */
@@ -85,7 +124,7 @@ public final class SelectorVerticle extends VerticleBase {
   private Future<PoolSnapshot> reload() {
     return Future.all(store.channels(), store.clientKeys()).map(all -> {
       List<Channel> channels = all.resultAt(0);
-      channels.forEach(ch -> book.quota(ch.id(), routes.channel(ch.name()).quota()));
+      channels.forEach(ch -> book.quota(ch.id(), routes.channel(ch.name()).quota(), routes.channel(ch.name()).costQuotaNanos()));
       PoolSnapshot next = PoolSnapshot.of(snapshot.version() + 1, channels, all.resultAt(1), routes, health.benches(), book.freeze());
       publish(next);
       log.debug("pool loaded: {} channels, {} keys, {} models", next.channelCount(), next.keyCount(), next.models().size());

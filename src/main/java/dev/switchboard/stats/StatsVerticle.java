@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record is priced as it arrives (unless the edge already priced it) with the prices in
  * effect at its time, and fed to the GenAI meters. With {@code stats.retentionDays} set, records
- * older than that are deleted every hour; the hourly rollups stay.
+ * older than that are deleted every hour; with {@code stats.rollupRetentionDays}, the hourly
+ * rollups of hours older than that.
  */
 public final class StatsVerticle extends VerticleBase {
 
@@ -79,7 +80,7 @@ public final class StatsVerticle extends VerticleBase {
       else msg.fail(500, "flush failed");
     }));
     schedule(config.flushIntervalMs());
-    if (config.retentionDays() > 0) {
+    if (config.retentionDays() > 0 || config.rollupRetentionDays() > 0) {
       vertx.runOnContext(v -> applyRetention());
       retentionTimer = vertx.setPeriodic(RETENTION_EVERY_MS, id -> applyRetention());
     }
@@ -133,6 +134,17 @@ public final class StatsVerticle extends VerticleBase {
   }
 
   private void applyRetention() {
+    if (config.rollupRetentionDays() > 0) {
+      long before = System.currentTimeMillis() - config.rollupRetentionDays() * DAY_MS;
+      store.deleteRollupsBefore(before).onComplete(ar -> {
+        if (ar.failed()) {
+          log.warn("deleting usage rollups older than {} days failed: {}", config.rollupRetentionDays(), ar.cause().getMessage());
+        } else if (ar.result() > 0) {
+          log.info("deleted {} hourly usage rollups older than {} days", ar.result(), config.rollupRetentionDays());
+        }
+      });
+    }
+    if (config.retentionDays() <= 0) return;
     long cutoff = System.currentTimeMillis() - config.retentionDays() * DAY_MS;
     store.deleteUsageBefore(cutoff).onComplete(ar -> {
       if (ar.failed()) {

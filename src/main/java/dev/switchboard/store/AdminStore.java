@@ -24,7 +24,8 @@ public interface AdminStore {
   record Session(String id, long userId, String username, String role, boolean userEnabled, long expiresAt, boolean revoked) {}
 
   /** A client key as the API lists it: never the key or its hash, only the prefix shown at creation. */
-  record Key(long id, String name, String prefix, List<String> models, boolean enabled, String source, long expiresAt, long createdAt) {}
+  record Key(long id, String name, String prefix, List<String> models, boolean enabled, String source, long expiresAt, long createdAt,
+      boolean returnCost) {}
 
   /** A channel to create or replace; {@code keys} null keeps the stored credentials. */
   record ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
@@ -64,10 +65,20 @@ public interface AdminStore {
 
   Future<Key> key(long id);
 
-  Future<Key> createKey(String name, String keyHash, String prefix, List<String> models, long expiresAt, boolean enabled);
+  /** {@code returnCost}: whether answers to the key carry their cost. */
+  Future<Key> createKey(String name, String keyHash, String prefix, List<String> models, long expiresAt, boolean enabled,
+      boolean returnCost);
+
+  default Future<Key> createKey(String name, String keyHash, String prefix, List<String> models, long expiresAt, boolean enabled) {
+    return createKey(name, keyHash, prefix, models, expiresAt, enabled, false);
+  }
 
   /** Changes what is not null; {@code expiresAt} 0 clears the expiry, negative leaves it. */
-  Future<Key> updateKey(long id, String name, List<String> models, Boolean enabled, long expiresAt);
+  Future<Key> updateKey(long id, String name, List<String> models, Boolean enabled, long expiresAt, Boolean returnCost);
+
+  default Future<Key> updateKey(long id, String name, List<String> models, Boolean enabled, long expiresAt) {
+    return updateKey(id, name, models, enabled, expiresAt, null);
+  }
 
   /** Replaces the hash (rotation); the old key stops working at the next snapshot. */
   Future<Key> rotateKey(long id, String keyHash, String prefix);

@@ -30,7 +30,7 @@ final class KeySync {
   }
 
   /** A declared key reduced to what is stored. */
-  private record Wanted(String name, String hash, String models) {}
+  private record Wanted(String name, String hash, String models, boolean returnCost) {}
 
   /** Validates the declarations (without echoing any key) and computes the hashes. */
   private static List<Wanted> resolve(List<ApiKeyConfig> declared) {
@@ -57,7 +57,7 @@ final class KeySync {
         throw new IllegalArgumentException(
             "api key '" + k.name() + "' duplicates another declared key");
       }
-      out.add(new Wanted(k.name(), hash, Columns.encodeList(k.models())));
+      out.add(new Wanted(k.name(), hash, Columns.encodeList(k.models()), k.returnCost()));
     }
     return out;
   }
@@ -71,7 +71,7 @@ final class KeySync {
     }
     Set<String> names = new HashSet<>();
     wanted.forEach(w -> names.add(w.name()));
-    return conn.query("SELECT id, name, key_hash, models FROM api_keys WHERE source = 'config'"
+    return conn.query("SELECT id, name, key_hash, models, return_cost FROM api_keys WHERE source = 'config'"
             + " ORDER BY id").execute()
         .compose(rows -> {
           Map<String, Row> stored = new HashMap<>();
@@ -92,16 +92,17 @@ final class KeySync {
   private Future<?> upsert(Wanted w, Row existing) {
     if (existing == null) {
       return conn.preparedQuery(d.sql("INSERT INTO api_keys (name, key_hash, models, enabled,"
-              + " source, created_at) VALUES (?, ?, ?, ?, 'config', ?)"))
+              + " source, created_at, return_cost) VALUES (?, ?, ?, ?, 'config', ?, ?)"))
           .execute(Tuple.of(w.name(), w.hash(), w.models(), d.flagParam(true),
-              System.currentTimeMillis()));
+              System.currentTimeMillis(), d.flagParam(w.returnCost())));
     }
     if (w.hash().equals(existing.getString("key_hash"))
         && w.models().equals(Columns.encodeList(
-            Columns.decodeList(existing.getString("models"))))) {
+            Columns.decodeList(existing.getString("models"))))
+        && w.returnCost() == Dialect.readFlag(existing, "return_cost")) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(d.sql("UPDATE api_keys SET key_hash = ?, models = ? WHERE id = ?"))
-        .execute(Tuple.of(w.hash(), w.models(), existing.getLong("id")));
+    return conn.preparedQuery(d.sql("UPDATE api_keys SET key_hash = ?, models = ?, return_cost = ? WHERE id = ?"))
+        .execute(Tuple.of(w.hash(), w.models(), d.flagParam(w.returnCost()), existing.getLong("id")));
   }
 }

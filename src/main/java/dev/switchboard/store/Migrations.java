@@ -5,7 +5,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,8 @@ final class Migrations {
           Migrations::initial),
       new Migration(2, "usage accounting: user, group, protocols, cache writes, cost; prices; hourly rollups",
           UsageMigration::statements),
-      new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management));
+      new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management),
+      new Migration(6, "cost to clients per key; channel spend against quotas", Migrations::spend));
 
   private Migrations() {}
 
@@ -40,34 +43,46 @@ final class Migrations {
 
   /** Applies the pending migrations up to {@code target} (tests build older schemas with it). */
   static Future<Integer> apply(Pool pool, Dialect dialect, int target) {
+    return apply(pool, dialect, ALL, target);
+  }
+
+  /** Applies the migrations of {@code all} (in version order) not recorded yet, up to {@code target}. */
+  static Future<Integer> apply(Pool pool, Dialect dialect, List<Migration> all, int target) {
     String createVersionTable = "CREATE TABLE IF NOT EXISTS schema_version ("
         + "version INTEGER PRIMARY KEY, description " + dialect.varchar(255) + " NOT NULL, "
         + "applied_at " + dialect.longType() + " NOT NULL)" + dialect.tableOptions();
     return pool.query(createVersionTable).execute()
-        .compose(v -> pool.query("SELECT MAX(version) AS v FROM schema_version").execute())
+        .compose(v -> pool.query("SELECT version FROM schema_version").execute())
         .compose(rows -> {
-          Row row = rows.iterator().next();
-          Integer current = row.getValue("v") == null ? 0 : row.getInteger("v");
-          return applyFrom(pool, dialect, current, 0, target);
+          Set<Integer> applied = new HashSet<>();
+          for (Row row : rows) applied.add(row.getInteger("version"));
+          int current = applied.stream().mapToInt(Integer::intValue).max().orElse(0);
+          return applyFrom(pool, dialect, all, applied, current, 0, target);
         });
   }
 
   /** The newest version this build knows. */
   static int latest() {
-    return ALL.get(ALL.size() - 1).version();
+    return ALL.stream().mapToInt(Migration::version).max().orElse(0);
   }
 
-  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, int current, int index, int target) {
-    if (index == ALL.size() || ALL.get(index).version() > target) {
+  /**
+   * Applies, in version order, every migration not recorded yet: versions are numbered by
+   * whoever wrote them and may arrive with gaps (6 before 4), so "newer than the highest applied"
+   * would skip a late lower one.
+   */
+  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, List<Migration> all, Set<Integer> applied,
+      int current, int index, int target) {
+    if (index == all.size() || all.get(index).version() > target) {
       return Future.succeededFuture(current);
     }
-    Migration m = ALL.get(index);
-    if (m.version() <= current) {
-      return applyFrom(pool, dialect, current, index + 1, target);
+    Migration m = all.get(index);
+    if (applied.contains(m.version())) {
+      return applyFrom(pool, dialect, all, applied, current, index + 1, target);
     }
     return Transactions.run(pool, dialect, conn -> run(conn, dialect, m))
         .onSuccess(v -> LOG.info("Applied schema migration {}: {}", m.version(), m.description()))
-        .compose(v -> applyFrom(pool, dialect, m.version(), index + 1, target));
+        .compose(v -> applyFrom(pool, dialect, all, applied, Math.max(current, m.version()), index + 1, target));
   }
 
   private static Future<Void> run(SqlConnection conn, Dialect dialect, Migration m) {
@@ -77,6 +92,22 @@ final class Migrations {
             "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"))
         .execute(Tuple.of(m.version(), m.description(), System.currentTimeMillis()))
         .mapEmpty());
+  }
+
+  /**
+   * {@code api_keys.return_cost}: whether answers to the key carry their cost (null = no).
+   * {@code channel_spend}: what each channel has used against its quotas, summed by every
+   * instance in batches, so the quota left survives a restart.
+   */
+  private static List<String> spend(Dialect d) {
+    String lng = d.longType();
+    return List.of(
+        "ALTER TABLE api_keys ADD COLUMN return_cost " + d.bool(),
+        "CREATE TABLE IF NOT EXISTS channel_spend ("
+            + "channel_id " + lng + " PRIMARY KEY, "
+            + "tokens " + lng + " NOT NULL, "
+            + "cost_nanos " + lng + " NOT NULL, "
+            + "FOREIGN KEY (channel_id) REFERENCES channels (id) ON DELETE CASCADE)" + d.tableOptions());
   }
 
   private static List<String> management(Dialect d) {

@@ -19,7 +19,7 @@ import java.util.Map;
 final class SqlAdminStore implements AdminStore {
 
   private static final String USER_COLUMNS = "id, username, password_hash, role, enabled, created_at, updated_at";
-  private static final String KEY_COLUMNS = "id, name, key_prefix, models, enabled, source, expires_at, created_at";
+  private static final String KEY_COLUMNS = "id, name, key_prefix, models, enabled, source, expires_at, created_at, return_cost";
 
   private final Pool pool;
   private final Dialect d;
@@ -145,7 +145,7 @@ final class SqlAdminStore implements AdminStore {
   private static Key key(Row r) {
     return new Key(r.getLong("id"), r.getString("name"), r.getString("key_prefix"), Columns.decodeList(r.getString("models")),
         Dialect.readFlag(r, "enabled"), r.getString("source"), r.getValue("expires_at") == null ? 0 : r.getLong("expires_at"),
-        r.getLong("created_at"));
+        r.getLong("created_at"), Dialect.readFlag(r, "return_cost"));
   }
 
   @Override
@@ -167,23 +167,25 @@ final class SqlAdminStore implements AdminStore {
   }
 
   @Override
-  public Future<Key> createKey(String name, String keyHash, String prefix, List<String> models, long expiresAt, boolean enabled) {
+  public Future<Key> createKey(String name, String keyHash, String prefix, List<String> models, long expiresAt, boolean enabled,
+      boolean returnCost) {
     return Transactions.run(pool, d, conn -> keyNameFree(conn, name, -1)
-        .compose(v -> q(conn, "INSERT INTO api_keys (name, key_hash, models, enabled, source, created_at, expires_at, key_prefix)"
-            + " VALUES (?, ?, ?, ?, 'api', ?, ?, ?)", Tuple.of(name, keyHash, Columns.encodeList(models), d.flagParam(enabled),
-            System.currentTimeMillis(), expiresAt > 0 ? expiresAt : null, prefix)))
+        .compose(v -> q(conn, "INSERT INTO api_keys (name, key_hash, models, enabled, source, created_at, expires_at, key_prefix,"
+            + " return_cost) VALUES (?, ?, ?, ?, 'api', ?, ?, ?, ?)", Tuple.of(name, keyHash, Columns.encodeList(models),
+            d.flagParam(enabled), System.currentTimeMillis(), expiresAt > 0 ? expiresAt : null, prefix, d.flagParam(returnCost))))
         .compose(v -> q(conn, "SELECT " + KEY_COLUMNS + " FROM api_keys WHERE key_hash = ?", Tuple.of(keyHash)))
         .map(rows -> first(rows, SqlAdminStore::key)));
   }
 
   @Override
-  public Future<Key> updateKey(long id, String name, List<String> models, Boolean enabled, long expiresAt) {
+  public Future<Key> updateKey(long id, String name, List<String> models, Boolean enabled, long expiresAt, Boolean returnCost) {
     List<String> sets = new ArrayList<>();
     Tuple params = Tuple.tuple();
     if (name != null) { sets.add("name = ?"); params.addValue(name); }
     if (models != null) { sets.add("models = ?"); params.addValue(Columns.encodeList(models)); }
     if (enabled != null) { sets.add("enabled = ?"); params.addValue(d.flagParam(enabled)); }
     if (expiresAt >= 0) { sets.add("expires_at = ?"); params.addValue(expiresAt == 0 ? null : expiresAt); }
+    if (returnCost != null) { sets.add("return_cost = ?"); params.addValue(d.flagParam(returnCost)); }
     if (sets.isEmpty()) {
       return key(id);
     }

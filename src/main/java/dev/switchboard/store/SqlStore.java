@@ -95,7 +95,7 @@ final class SqlStore implements Store {
   @Override
   public Future<List<ClientKey>> clientKeys() {
     return pool
-        .query("SELECT id, name, key_hash, models, enabled, source, expires_at FROM api_keys ORDER BY id")
+        .query("SELECT id, name, key_hash, models, enabled, source, expires_at, return_cost FROM api_keys ORDER BY id")
         .execute()
         .map(rows -> {
           List<ClientKey> out = new ArrayList<>();
@@ -103,7 +103,7 @@ final class SqlStore implements Store {
             out.add(new ClientKey(row.getLong("id"), row.getString("name"),
                 row.getString("key_hash"), Columns.decodeList(row.getString("models")),
                 Dialect.readFlag(row, "enabled"), row.getString("source"),
-                row.getValue("expires_at") == null ? 0 : row.getLong("expires_at")));
+                row.getValue("expires_at") == null ? 0 : row.getLong("expires_at"), Dialect.readFlag(row, "return_cost")));
           }
           return out;
         });
@@ -128,6 +128,29 @@ final class SqlStore implements Store {
   @Override
   public Future<Integer> deleteUsageBefore(long cutoffMs) {
     return usage.deleteBefore(cutoffMs);
+  }
+
+  @Override
+  public Future<Integer> deleteRollupsBefore(long cutoffMs) {
+    return usage.deleteRollupsBefore(cutoffMs);
+  }
+
+  @Override
+  public Future<List<ChannelSpend>> channelSpend() {
+    return pool.query("SELECT channel_id, tokens, cost_nanos FROM channel_spend").execute().map(rows -> {
+      List<ChannelSpend> out = new ArrayList<>();
+      for (Row r : rows) out.add(new ChannelSpend(r.getLong("channel_id"), r.getLong("tokens"), r.getLong("cost_nanos")));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> addChannelSpend(List<ChannelSpend> deltas) {
+    if (deltas.isEmpty()) return Future.succeededFuture();
+    List<Tuple> batch = new ArrayList<>();
+    deltas.forEach(d -> batch.add(Tuple.of(d.channelId(), d.tokens(), d.costNanos())));
+    String upsert = dialect.upsertAdding("channel_spend", List.of("channel_id"), List.of("tokens", "cost_nanos"));
+    return Transactions.run(pool, dialect, conn -> conn.preparedQuery(upsert).executeBatch(batch).mapEmpty());
   }
 
   @Override

@@ -61,6 +61,15 @@ public interface Store {
   /** Appends price versions in one transaction ({@code id}s are assigned by the database). */
   Future<Void> insertPrices(List<PriceVersion> versions);
 
+  /** Deletes hourly rollups of hours before {@code cutoffMs}; completes with how many rows. */
+  Future<Integer> deleteRollupsBefore(long cutoffMs);
+
+  /** What every channel with a quota has used, as all instances added it. */
+  Future<List<ChannelSpend>> channelSpend();
+
+  /** Adds what channels used since the last call, in one transaction (a batch, not a write per request). */
+  Future<Void> addChannelSpend(List<ChannelSpend> deltas);
+
   /** How many usage records are stored. */
   Future<Long> countUsage();
 

@@ -41,6 +41,7 @@ final class UsageTables {
   private final String insert;
   private final String upsertRollup;
   private final String deleteBefore;
+  private final String deleteRollupsBefore;
 
   UsageTables(Pool pool, Dialect dialect) {
     this.pool = pool;
@@ -48,6 +49,7 @@ final class UsageTables {
     this.insert = dialect.sql(INSERT);
     this.upsertRollup = dialect.upsertAdding("usage_hourly", ROLLUP_KEYS, ROLLUP_SUMS);
     this.deleteBefore = dialect.sql("DELETE FROM usage_records WHERE ts < ?");
+    this.deleteRollupsBefore = dialect.sql("DELETE FROM usage_hourly WHERE hour_ts <= ?");
   }
 
   Future<Void> insert(List<UsageRecord> records) {
@@ -114,6 +116,11 @@ final class UsageTables {
   /** Deletes raw records older than {@code cutoffMs}; rollups stay. Completes with how many went. */
   Future<Integer> deleteBefore(long cutoffMs) {
     return pool.preparedQuery(deleteBefore).execute(Tuple.of(cutoffMs)).map(RowSet::rowCount);
+  }
+
+  /** Rollups of the hours that had ended by {@code cutoffMs}; an hour still partly kept stays. */
+  Future<Integer> deleteRollupsBefore(long cutoffMs) {
+    return pool.preparedQuery(deleteRollupsBefore).execute(Tuple.of(cutoffMs - HOUR_MS)).map(RowSet::rowCount);
   }
 
   Future<List<UsageTotals>> series(UsageQuery q) {

@@ -1,6 +1,7 @@
 package dev.switchboard.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,7 +40,8 @@ class PoolResourcesApiTest {
     mock = MockUpstream.start(vertx).await();
     api = AdminFixture.start(TestGateway.builder(vertx)
         .channel(TestGateway.channel("declared", mock.baseUrl(), "d1"))
-        .clientKey("declared-key", DECLARED_KEY));
+        .clientKey("declared-key", DECLARED_KEY)
+        .pricing("models", new JsonObject().put("d1", new JsonObject().put("input", 2.5).put("output", 10))));
     operator = api.token("oper");
   }
 
@@ -82,6 +84,30 @@ class PoolResourcesApiTest {
     long id = created.json().getLong("id");
     assertEquals(204, api.call(HttpMethod.DELETE, "/channels/" + id, operator, null).status());
     assertEquals(List.of(), models(secret));
+  }
+
+  @Test
+  void aKeysReturnCostIsSetOverTheApiAndTakesEffectAtOnce() {
+    Reply key = api.post("/keys", operator, new JsonObject().put("name", "told").put("returnCost", true));
+    assertEquals(201, key.status(), key.text());
+    assertEquals(true, key.json().getBoolean("returnCost"));
+    String secret = key.json().getString("key");
+    JsonObject hi = new JsonObject().put("model", "d1")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    Reply told = api.gateway.call(secret, hi);
+    assertEquals(200, told.status(), told.text());
+    assertNotNull(told.header("x-switchboard-cost"));
+    assertNotNull(told.json().getJsonObject("usage").getValue("cost"), told.text());
+
+    long id = key.json().getLong("id");
+    Reply off = api.call(HttpMethod.PATCH, "/keys/" + id, operator, new JsonObject().put("returnCost", false));
+    assertEquals(200, off.status(), off.text());
+    assertEquals(false, off.json().getBoolean("returnCost"));
+    Reply quiet = api.gateway.call(secret, hi);
+    assertNull(quiet.header("x-switchboard-cost"));
+    assertNull(quiet.json().getJsonObject("usage").getValue("cost"), quiet.text());
+    assertEquals(400, api.call(HttpMethod.PATCH, "/keys/" + id, operator, new JsonObject().put("returnCost", "yes")).status());
+    assertEquals(false, api.get("/keys/" + id, operator).json().getBoolean("returnCost"), "off by default and as set");
   }
 
   @Test

@@ -40,7 +40,7 @@ class PriceApiTest {
     mock = MockUpstream.start(vertx).await();
     api = AdminFixture.start(TestGateway.builder(vertx)
         .channel(TestGateway.channel("primary", mock.baseUrl(), "fast").put("modelMap", new JsonObject().put("fast", "up-model")))
-        .clientKey("client", KEY)
+        .apiKey(new JsonObject().put("name", "client").put("key", KEY).put("returnCost", true))
         .pricing("models", new JsonObject().put("declared-model", new JsonObject().put("input", 1).put("output", 2))));
     operator = api.token("oper");
     viewer = api.token("view");

@@ -51,7 +51,8 @@ class RoutingApiTest {
     api = AdminFixture.start(TestGateway.builder(vertx)
         .channel(TestGateway.channel("limited", limited.baseUrl(), "m1").put("keys", new JsonArray().add(LIMITED_SECRET)))
         .channel(TestGateway.channel("healthy", healthy.baseUrl(), "m1", "m2").put("keys", new JsonArray().add(HEALTHY_SECRET))
-            .put("limits", new JsonObject().put("rpm", 600)).put("quota", 1_000_000).put("tags", new JsonArray().add("primary")))
+            .put("limits", new JsonObject().put("rpm", 600)).put("quota", 1_000_000).put("costQuota", 12.5)
+            .put("tags", new JsonArray().add("primary")))
         .clientKey("all", KEY)
         .clientKey("narrow", NARROW, "m2"));
     viewer = api.token("view");
@@ -180,6 +181,9 @@ class RoutingApiTest {
     assertEquals(1_000_000, quiet.getLong("quotaLeft"));
     assertEquals(List.of("primary"), quiet.getJsonObject("limits").getJsonArray("tags").getList());
     assertNull(channel(fresh, "limited").getValue("quotaLeft"), "no quota");
+    assertEquals("12.5", quiet.getJsonObject("limits").getString("costQuota"));
+    assertEquals("12.5", quiet.getString("costQuotaLeft"), "nothing spent yet (no price known either)");
+    assertNull(channel(fresh, "limited").getValue("costQuotaLeft"), "no cost quota");
 
     coolTheLimitedChannel();
     JsonObject pool = null;

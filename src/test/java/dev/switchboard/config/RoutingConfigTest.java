@@ -1,6 +1,7 @@
 package dev.switchboard.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,33 @@ class RoutingConfigTest {
     assertEquals(new ChannelRules(false, new Rates(60, 1000, 5000), 100_000, List.of("cheap", "eu"), "teamA", 1.0),
         c.channels().get(1).rules());
     assertEquals(List.of("gpt-4o", "gpt-4*", "fast"), c.channels().get(0).models());
+  }
+
+  @Test
+  void aCostQuotaIsReadExactlyInNanosAndBadOnesAreRejected() {
+    SwitchboardConfig c = parse("channels: [{name: a, baseUrl: 'http://a', models: [m], costQuota: 25.10, quota: 5}]");
+    assertEquals(25_100_000_000L, c.channels().get(0).rules().costQuotaNanos());
+    assertEquals(5, c.channels().get(0).rules().quota());
+    assertEquals(-1, parse("channels: [{name: a, baseUrl: 'http://a', models: [m]}]").channels().get(0).rules().costQuotaNanos());
+    rejects("channels[0].costQuota", "channels: [{name: a, baseUrl: 'http://a', models: [m], costQuota: -1}]");
+    rejects("channels[0].costQuota", "channels: [{name: a, baseUrl: 'http://a', models: [m], costQuota: 0.0000000001}]");
+    rejects("channels[0].costQuota", "channels: [{name: a, baseUrl: 'http://a', models: [m], costQuota: lots}]");
+  }
+
+  @Test
+  void returnCostIsAKeySettingOffByDefaultAndRollupRetentionAStatsOne() {
+    SwitchboardConfig c = parse("""
+        apiKeys:
+          - {name: a, key: sk-aaaaaaaaaaaaaaaaaaaa, returnCost: true}
+          - {name: b, key: sk-bbbbbbbbbbbbbbbbbbbb}
+        stats: {rollupRetentionDays: 400}
+        """);
+    assertTrue(c.apiKeys().get(0).returnCost());
+    assertFalse(c.apiKeys().get(1).returnCost());
+    assertEquals(400, c.stats().rollupRetentionDays());
+    assertEquals(0, parse("").stats().rollupRetentionDays(), "rollups kept forever by default");
+    rejects("apiKeys[0].returnCost", "apiKeys: [{name: a, key: sk-aaaaaaaaaaaaaaaaaaaa, returnCost: maybe}]");
+    rejects("stats.rollupRetentionDays", "stats: {rollupRetentionDays: -1}");
   }
 
   @Test

@@ -62,6 +62,7 @@ class AnthropicSdkTest {
   private MockUpstream mock;
   private TestGateway gateway;
   private AnthropicClient client;
+  private AnthropicClient costly;
 
   @BeforeAll
   void start() {
@@ -69,12 +70,14 @@ class AnthropicSdkTest {
     mock = MockUpstream.start(vertx).await();
     gateway = Upstream.gateway(vertx, mock, KEY);
     client = sdk(KEY);
+    costly = sdk(Upstream.costly(KEY));
   }
 
   @AfterAll
   void stop() {
     try {
       client.close();
+      costly.close();
       gateway.close();
     } finally {
       vertx.close().await();
@@ -103,9 +106,20 @@ class AnthropicSdkTest {
     return m.content().stream().flatMap(b -> b.text().stream()).map(t -> t.text()).collect(Collectors.joining());
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void plainMessage(Upstream u) {
+  /** Every upstream, with the plain key and with the key that asks for the cost (SDKs must read both). */
+  static List<Arguments> withAndWithoutCost() {
+    List<Arguments> cells = new ArrayList<>();
+    for (Upstream u : Upstream.values()) {
+      cells.add(Arguments.of(u, false));
+      cells.add(Arguments.of(u, true));
+    }
+    return cells;
+  }
+
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void plainMessage(Upstream u, boolean withCost) {
+    AnthropicClient client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).usage(40, 12, 8, 0));
     Message m = client.messages().create(params(u).build());
     m.validate(); // every field the SDK requires is there, with its type
@@ -116,11 +130,13 @@ class AnthropicSdkTest {
     assertEquals(32, m.usage().inputTokens(), "input_tokens = prompt - cached");
     assertEquals(8, m.usage().cacheReadInputTokens().orElse(-1L), "cache_read_input_tokens");
     assertEquals(12, m.usage().outputTokens());
+    assertEquals(withCost, m.usage()._additionalProperties().containsKey("cost"), "usage.cost, kept as an extra");
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void streamedMessageAccumulates(Upstream u) {
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void streamedMessageAccumulates(Upstream u, boolean withCost) {
+    AnthropicClient client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).chunks(5).usage(40, 12, 8, 0));
     MessageAccumulator acc = MessageAccumulator.create();
     try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params(u).build())) {

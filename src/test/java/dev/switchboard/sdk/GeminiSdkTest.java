@@ -66,6 +66,7 @@ class GeminiSdkTest {
   private MockUpstream mock;
   private TestGateway gateway;
   private Client client;
+  private Client costly;
 
   @BeforeAll
   void start() {
@@ -73,12 +74,14 @@ class GeminiSdkTest {
     mock = MockUpstream.start(vertx).await();
     gateway = Upstream.gateway(vertx, mock, KEY);
     client = sdk(KEY);
+    costly = sdk(Upstream.costly(KEY));
   }
 
   @AfterAll
   void stop() {
     try {
       client.close();
+      costly.close();
       gateway.close();
     } finally {
       vertx.close().await();
@@ -110,9 +113,20 @@ class GeminiSdkTest {
     assertEquals(52, usage.totalTokenCount().orElse(-1), "totalTokenCount: " + usage);
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void plainGenerateContent(Upstream u) {
+  /** Every upstream, with the plain key and with the key that asks for the cost (SDKs must read both). */
+  static List<Arguments> withAndWithoutCost() {
+    List<Arguments> cells = new ArrayList<>();
+    for (Upstream u : Upstream.values()) {
+      cells.add(Arguments.of(u, false));
+      cells.add(Arguments.of(u, true));
+    }
+    return cells;
+  }
+
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void plainGenerateContent(Upstream u, boolean withCost) {
+    Client client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).usage(40, 12, 8, 0));
     GenerateContentResponse r = client.models.generateContent(u.model(), "Hi", null);
 
@@ -121,9 +135,10 @@ class GeminiSdkTest {
     assertUsage(r.usageMetadata().orElseThrow());
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void streamedGenerateContent(Upstream u) {
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void streamedGenerateContent(Upstream u, boolean withCost) {
+    Client client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).chunks(5).usage(40, 12, 8, 0));
     StringBuilder text = new StringBuilder();
     GenerateContentResponse last = null;

@@ -58,6 +58,7 @@ class OpenAiChatSdkTest {
   private MockUpstream mock;
   private TestGateway gateway;
   private OpenAIClient client;
+  private OpenAIClient costly;
 
   @BeforeAll
   void start() {
@@ -65,12 +66,14 @@ class OpenAiChatSdkTest {
     mock = MockUpstream.start(vertx).await();
     gateway = Upstream.gateway(vertx, mock, KEY);
     client = sdk(KEY);
+    costly = sdk(Upstream.costly(KEY));
   }
 
   @AfterAll
   void stop() {
     try {
       client.close();
+      costly.close();
       gateway.close();
     } finally {
       vertx.close().await();
@@ -102,9 +105,20 @@ class OpenAiChatSdkTest {
     assertEquals(8L, usage.promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(-1L), usage.toString());
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void plainCompletion(Upstream u) {
+  /** Every upstream, with the plain key and with the key that asks for the cost (SDKs must read both). */
+  static List<Arguments> withAndWithoutCost() {
+    List<Arguments> cells = new ArrayList<>();
+    for (Upstream u : Upstream.values()) {
+      cells.add(Arguments.of(u, false));
+      cells.add(Arguments.of(u, true));
+    }
+    return cells;
+  }
+
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void plainCompletion(Upstream u, boolean withCost) {
+    OpenAIClient client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).usage(40, 12, 8, 0));
     ChatCompletion c = client.chat().completions().create(params(u).build());
     c.validate(); // every field the SDK requires is there, with its type
@@ -112,11 +126,13 @@ class OpenAiChatSdkTest {
     assertEquals(TEXT, c.choices().get(0).message().content().orElseThrow());
     assertEquals(ChatCompletion.Choice.FinishReason.STOP, c.choices().get(0).finishReason());
     assertUsage(c.usage().orElseThrow());
+    assertEquals(withCost, c.usage().orElseThrow()._additionalProperties().containsKey("cost"), "usage.cost, kept as an extra");
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void streamedCompletionAccumulates(Upstream u) {
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void streamedCompletionAccumulates(Upstream u, boolean withCost) {
+    OpenAIClient client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).chunks(5).usage(40, 12, 8, 0));
     ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
     ChatCompletionCreateParams p = params(u)

@@ -59,6 +59,7 @@ class OpenAiResponsesSdkTest {
   private MockUpstream mock;
   private TestGateway gateway;
   private OpenAIClient client;
+  private OpenAIClient costly;
 
   @BeforeAll
   void start() {
@@ -66,12 +67,14 @@ class OpenAiResponsesSdkTest {
     mock = MockUpstream.start(vertx).await();
     gateway = Upstream.gateway(vertx, mock, KEY);
     client = sdk(KEY);
+    costly = sdk(Upstream.costly(KEY));
   }
 
   @AfterAll
   void stop() {
     try {
       client.close();
+      costly.close();
       gateway.close();
     } finally {
       vertx.close().await();
@@ -109,9 +112,20 @@ class OpenAiResponsesSdkTest {
     assertEquals(8, usage.inputTokensDetails().cachedTokens(), usage.toString());
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void plainResponse(Upstream u) {
+  /** Every upstream, with the plain key and with the key that asks for the cost (SDKs must read both). */
+  static List<Arguments> withAndWithoutCost() {
+    List<Arguments> cells = new ArrayList<>();
+    for (Upstream u : Upstream.values()) {
+      cells.add(Arguments.of(u, false));
+      cells.add(Arguments.of(u, true));
+    }
+    return cells;
+  }
+
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void plainResponse(Upstream u, boolean withCost) {
+    OpenAIClient client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).usage(40, 12, 8, 0));
     Response r = client.responses().create(params(u).build());
     // No r.validate(): openai-java 4.101 requires usage.input_tokens_details.cache_write_tokens,
@@ -120,11 +134,13 @@ class OpenAiResponsesSdkTest {
     assertEquals(TEXT, text(r));
     assertEquals(ResponseStatus.COMPLETED, r.status().orElseThrow());
     assertUsage(r.usage().orElseThrow());
+    assertEquals(withCost, r.usage().orElseThrow()._additionalProperties().containsKey("cost"), "usage.cost, kept as an extra");
   }
 
-  @ParameterizedTest(name = "{0} upstream")
-  @EnumSource(Upstream.class)
-  void streamedResponseAccumulates(Upstream u) {
+  @ParameterizedTest(name = "{0} upstream, returnCost={1}")
+  @MethodSource("withAndWithoutCost")
+  void streamedResponseAccumulates(Upstream u, boolean withCost) {
+    OpenAIClient client = withCost ? costly : this.client;
     mock.enqueue(Behavior.ok().content(TEXT).chunks(5).usage(40, 12, 8, 0));
     ResponseAccumulator acc = ResponseAccumulator.create();
     try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(params(u).build())) {

@@ -53,9 +53,24 @@ enum Upstream {
     throw new AssertionError("expected " + type.getName() + " but nothing was thrown");
   }
 
-  /** A gateway with one channel per upstream type on {@code mock}, and one client key. */
+  /** The key of the same gateway whose answers carry their cost ({@code returnCost}). */
+  static String costly(String clientKey) {
+    return clientKey + "-with-cost";
+  }
+
+  /**
+   * A gateway with one channel per upstream type on {@code mock}, every model priced, and two
+   * client keys: {@code clientKey}, and {@link #costly} of it with {@code returnCost}.
+   */
   static TestGateway gateway(Vertx vertx, MockUpstream mock, String clientKey) {
-    var builder = TestGateway.builder(vertx).clientKey("client", clientKey).routing("retries", 0);
+    var builder = TestGateway.builder(vertx).clientKey("client", clientKey).routing("retries", 0)
+        .apiKey(new JsonObject().put("name", "costly").put("key", costly(clientKey)).put("returnCost", true));
+    JsonObject prices = new JsonObject();
+    for (Upstream u : values()) {
+      prices.put(u.model(), new JsonObject().put("input", 2.5).put("output", 10).put("cacheRead", 1.25));
+    }
+    prices.put("m-azure-deployment", prices.getJsonObject("m-azure-openai"));
+    builder.pricing("models", prices);
     for (Upstream u : values()) {
       String base = switch (u) {
         case GEMINI -> mock.geminiBaseUrl();

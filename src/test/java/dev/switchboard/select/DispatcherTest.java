@@ -127,7 +127,7 @@ class DispatcherTest {
     PoolSnapshot pool = pool(new KeyRules(Rates.NONE, 0, 1.0, 0, 0), Rates.NONE);
     Dispatcher.Pass pass = await(dispatcher.admit(pool, ALICE, MODEL, NOW));
     Lease lease = await(dispatcher.lease(pool, MODEL, Set.of(), null, NOW));
-    await(dispatcher.finish(pool, pass, MODEL, null, lease, true, 1_000, 1.0, NOW));
+    await(dispatcher.finish(pool, pass, MODEL, null, lease, true, 1_000, 1_000_000_000L, NOW));
     Dispatcher.Pass broke = await(dispatcher.admit(pool, ALICE, MODEL, NOW));
     assertEquals("budget_exceeded", broke.code());
     assertEquals(86_400_000 - NOW % 86_400_000, broke.retryAfterMs());

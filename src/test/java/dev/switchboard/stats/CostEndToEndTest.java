@@ -34,7 +34,7 @@ class CostEndToEndTest {
     gateway = TestGateway.builder(vertx)
         .channel(TestGateway.channel("primary", mock.baseUrl(), "fast")
             .put("modelMap", new JsonObject().put("fast", "gpt-4o-2024-08-06")))
-        .clientKey("client", KEY)
+        .apiKey(new JsonObject().put("name", "client").put("key", KEY).put("returnCost", true))
         .pricing("models", new JsonObject()
             .put("gpt-4o-2024-08-06", new JsonObject().put("input", 2.5).put("output", 10).put("cacheRead", 1.25)))
         .start();

@@ -105,6 +105,25 @@ class StatsPricingTest {
   }
 
   @Test
+  void deletesHourlyRollupsOlderThanTheirOwnRetention() {
+    long now = System.currentTimeMillis();
+    store.insertUsage(List.of(record("ancient", now - 40 * 24 * HOUR, 1, 4, "m", "up-m", 1, 1, 0),
+        record("recent", now - 2 * HOUR, 1, 4, "m", "up-m", 1, 1, 0))).await();
+    vertx.deployVerticle(new StatsVerticle(store, new SwitchboardConfig.Stats(20, 500, 1000, 0, 30), metrics, prices)).await();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (rollupRequests(now - 41 * 24 * HOUR, now - 39 * 24 * HOUR) != 0 && System.nanoTime() < deadline) {
+      vertx.timer(20).await();
+    }
+    assertEquals(0L, rollupRequests(now - 41 * 24 * HOUR, now - 39 * 24 * HOUR), "the 40-day-old hour is gone");
+    assertEquals(1L, rollupRequests(now - 3 * HOUR, now), "the recent hour stays");
+    assertEquals(2L, store.countUsage().await(), "records have their own retention (here: forever)");
+  }
+
+  private long rollupRequests(long from, long to) {
+    return store.usageSeries(UsageQuery.between(from, to)).await().stream().mapToLong(UsageTotals::requests).sum();
+  }
+
+  @Test
   void deletesRecordsOlderThanTheRetentionAndKeepsTheRollups() {
     long now = System.currentTimeMillis();
     store.insertUsage(List.of(record("old", now - 3 * 24 * HOUR, 1, 4, "m", "up-m", 1, 1, 0),

@@ -16,6 +16,10 @@ final class RawSql {
     this.dialect = dialect;
   }
 
+  Pool pool() {
+    return pool;
+  }
+
   Dialect dialect() {
     return dialect;
   }

@@ -108,14 +108,14 @@ abstract class StoreContractTest {
     List<Integer> versions = new ArrayList<>();
     raw.query("SELECT version FROM schema_version ORDER BY version")
         .forEach(row -> versions.add(row.getInteger("version")));
-    assertEquals(Migrations.latest(), versions.size());
-    assertEquals(Migrations.latest(), versions.get(versions.size() - 1));
+    assertEquals(Migrations.ALL.stream().map(Migrations.Migration::version).toList(), versions,
+        "every migration once, whatever gaps the numbering has");
     store.putSetting("survives", "yes").await();
     store.close().await();
 
     store = Store.open(vertx, database(), SECRETS).await();
     assertEquals("yes", store.setting("survives").await());
-    assertEquals(Migrations.latest(), raw.count("SELECT COUNT(*) FROM schema_version"));
+    assertEquals(Migrations.ALL.size(), raw.count("SELECT COUNT(*) FROM schema_version"));
   }
 
   @Test
@@ -356,6 +356,56 @@ abstract class StoreContractTest {
     assertEquals(0, raw.count("SELECT COUNT(*) FROM usage_records WHERE request_id = 'old'"));
     assertEquals(12L, store.usageBreakdown(UsageQuery.between(T0, T0 + 3 * HOUR),
         UsageQuery.By.MODEL).await().get(0).costNanos());
+  }
+
+  @Test
+  void rollupRetentionDeletesOnlyHoursThatEndedBeforeTheCutoff() {
+    store.insertUsage(List.of(priced("old", T0, 1, 10, "m1", 5, 200), priced("edge", T0 + HOUR + 10, 1, 10, "m1", 6, 200),
+        priced("new", T0 + 3 * HOUR, 1, 10, "m1", 7, 200))).await();
+    long hourOfOld = T0 - Math.floorMod(T0, HOUR);
+    // the cutoff falls inside the second hour: that hour is partly kept, so its rollup stays
+    assertEquals(1, store.deleteRollupsBefore(hourOfOld + 2 * HOUR - 1).await());
+    assertEquals(13L, store.usageBreakdown(UsageQuery.between(T0 - HOUR, T0 + 4 * HOUR),
+        UsageQuery.By.MODEL).await().get(0).costNanos());
+    assertEquals(3L, store.countUsage().await(), "records are not rollups");
+  }
+
+  @Test
+  void channelSpendIsAddedInBatchesAndReadBackAsSums() {
+    store.syncDeclaredChannels(List.of(new SwitchboardConfig.ChannelConfig("spender", "openai", List.of("http://a"),
+        List.of(), List.of("m"), Map.of(), 0, 1, SwitchboardConfig.ChannelRules.DEFAULT))).await();
+    long id = store.channels().await().stream().filter(c -> c.name().equals("spender")).findFirst().orElseThrow().id();
+    store.addChannelSpend(List.of(new ChannelSpend(id, 52, 210_000))).await();
+    store.addChannelSpend(List.of(new ChannelSpend(id, 48, 190_000))).await();
+    assertEquals(List.of(new ChannelSpend(id, 100, 400_000)), store.channelSpend().await());
+    store.syncDeclaredChannels(List.of()).await();
+    assertEquals(List.of(), store.channelSpend().await(), "a deleted channel's spend goes with it");
+  }
+
+  @Test
+  void aMigrationNumberedBelowOneAlreadyAppliedIsStillApplied() {
+    // branches number their migrations apart; one merged later may be lower than what a database has
+    Migrations.Migration late = new Migrations.Migration(Migrations.latest() + 1, "a late, lower-numbered step",
+        d -> List.of("CREATE TABLE IF NOT EXISTS late_probe (id INTEGER PRIMARY KEY)" + d.tableOptions()));
+    Migrations.Migration higher = new Migrations.Migration(Migrations.latest() + 2, "a higher step",
+        d -> List.of("CREATE TABLE IF NOT EXISTS higher_probe (id INTEGER PRIMARY KEY)" + d.tableOptions()));
+    List<Migrations.Migration> first = new ArrayList<>(Migrations.ALL);
+    first.add(higher);
+    List<Migrations.Migration> merged = new ArrayList<>(Migrations.ALL);
+    merged.add(late);
+    merged.add(higher);
+    try {
+      assertEquals(higher.version(), Migrations.apply(raw.pool(), raw.dialect(), first, Integer.MAX_VALUE).await());
+      assertEquals(higher.version(), Migrations.apply(raw.pool(), raw.dialect(), merged, Integer.MAX_VALUE).await());
+      assertEquals(0, raw.count("SELECT COUNT(*) FROM late_probe"), "the lower step ran after the higher one");
+      assertEquals(1, raw.count("SELECT COUNT(*) FROM schema_version WHERE version = ?", late.version()));
+      assertEquals(higher.version(), Migrations.apply(raw.pool(), raw.dialect(), merged, Integer.MAX_VALUE).await());
+      assertEquals(Migrations.ALL.size() + 2, raw.count("SELECT COUNT(*) FROM schema_version"), "and nothing twice");
+    } finally {
+      raw.query("DROP TABLE IF EXISTS late_probe");
+      raw.query("DROP TABLE IF EXISTS higher_probe");
+      raw.query("DELETE FROM schema_version WHERE version > ?", Migrations.latest());
+    }
   }
 
   @Test

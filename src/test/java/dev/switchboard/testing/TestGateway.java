@@ -50,7 +50,7 @@ public final class TestGateway implements AutoCloseable {
   private final Path dir;
   private final SwitchboardConfig config;
   private final GatewayMetrics metrics;
-  private final HttpClient http;
+  private HttpClient http;
   private Switchboard app;
 
   private TestGateway(Vertx vertx, Path dir, SwitchboardConfig config, GatewayMetrics metrics, Switchboard app) {
@@ -86,6 +86,10 @@ public final class TestGateway implements AutoCloseable {
     public String text() {
       return body.toString();
     }
+  }
+
+  public Vertx vertx() {
+    return vertx;
   }
 
   public int port() {
@@ -216,6 +220,15 @@ public final class TestGateway implements AutoCloseable {
     stopAsync().await();
   }
 
+  /** Stops the gateway as SIGTERM does and starts it again on the same database and configuration. */
+  public void restart() {
+    stop();
+    app = Switchboard.start(vertx, config, metrics).await();
+    http.close();
+    http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.port()),
+        new PoolOptions().setHttp1MaxSize(512));
+  }
+
   /** Opens the stopped gateway's database again, with the same master key, to inspect what it left. */
   public Store reopenStore() {
     SecretBox secrets = SecretBox.load(Path.of(config.security().masterKeyFile()));
@@ -264,6 +277,7 @@ public final class TestGateway implements AutoCloseable {
     private final JsonArray groups = new JsonArray();
     private final JsonObject aliases = new JsonObject();
     private final JsonObject redis = new JsonObject();
+    private JsonObject database;
     private GatewayMetrics metrics;
 
     private Builder(Vertx vertx) {
@@ -305,6 +319,12 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** {@code redis.url}: limits, budgets and session bindings in that Redis. */
+    /** Another database than the temp SQLite file: {@code type}, {@code url}, {@code poolSize}. */
+    public Builder database(JsonObject database) {
+      this.database = database;
+      return this;
+    }
+
     public Builder redis(String url) {
       redis.put("url", url);
       return this;
@@ -363,6 +383,7 @@ public final class TestGateway implements AutoCloseable {
           .put("management", management.copy())
           .put("channels", channels.copy())
           .put("apiKeys", apiKeys.copy());
+      if (database != null) yaml.put("database", database.copy());
       if (!groups.isEmpty()) yaml.put("groups", groups.copy());
       if (!aliases.isEmpty()) yaml.put("aliases", aliases.copy());
       if (!redis.isEmpty()) yaml.put("redis", redis.copy());
