@@ -165,6 +165,8 @@ public final class PoolSnapshot {
     if (preferredTarget != 0) {
       // the session's target while it is usable, unless a higher tier is usable again: a
       // session that failed over goes back with everyone else
+      // what it passes over is told only if the binding wins; else the pick below tells it
+      List<Candidate> passed = trace == PickTrace.NONE ? null : new ArrayList<>();
       preferred:
       for (int t = 0; t < group.tiers().size(); t++) {
         Tier tier = group.tiers().get(t);
@@ -172,9 +174,15 @@ public final class PoolSnapshot {
         for (Candidate c : tier.candidates()) {
           boolean usable = !tried.contains(c.target()) && skipReason(c, nowMs, false) == null;
           if (usable && c.target() == preferredTarget) {
+            if (passed != null) {
+              for (Candidate p : passed) {
+                skipped(trace, p, tried.contains(p.target()) ? "already tried" : skipReason(p, nowMs, false));
+              }
+            }
             trace.chose(group.name(), t, tier.strategy().configName(), true);
             return lease(c, tier, state);
           }
+          if (!usable && passed != null) passed.add(c);
           tierUsable |= usable;
         }
         if (tierUsable) break preferred;
