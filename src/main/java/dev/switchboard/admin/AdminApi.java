@@ -81,6 +81,7 @@ final class AdminApi {
     all.addAll(new RoutingRoutes(store, pool).endpoints());
     all.addAll(new PriceRoutes(store, context.prices, audit).endpoints());
     all.addAll(new UsageRoutes(store).endpoints());
+    all.addAll(new RequestRoutes(store).endpoints());
     all.addAll(new ConfigRoutes(context.gateway).endpoints());
     return all;
   }

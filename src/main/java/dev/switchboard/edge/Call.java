@@ -21,6 +21,8 @@ final class Call {
   final long startNanos = System.nanoTime();
   final long startMs = System.currentTimeMillis();
   final Set<Long> tried = new HashSet<>(4);
+  /** The routing decisions, for the request log. */
+  final TrailRecorder trail = new TrailRecorder();
 
   ClientKey key;
   /** What the dispatcher admitted (limits to settle at the end), once it has. */

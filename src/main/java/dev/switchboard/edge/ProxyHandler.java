@@ -163,6 +163,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
       call.request = request;
       return dispatcher.admit(pool, call.key, request.model(), System.currentTimeMillis()).map(pass -> {
         if (!pass.admitted()) {
+          // a name the pool serves is bounded: the request log and the rollups show what was refused
+          if (pool.serves(request.model())) call.model = request.model();
           throw new GatewayError(pass.status(), Failures.errorType(pass.status()), pass.code(), pass.message(), pass.retryAfterMs());
         }
         call.pass = pass;
@@ -189,7 +191,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
     }
     long now = System.currentTimeMillis();
     PoolSnapshot pool = snapshot.get();
-    return dispatcher.lease(pool, call.model, call.tried, call.session, now)
+    return dispatcher.lease(pool, call.model, call.tried, call.session, now, call.trail)
         .compose(lease -> lease == null
             ? Future.failedFuture(call.lastFailure != null ? call.lastFailure : Failures.noUpstream(pool, call.model, now))
             : attempt(call, parsed, req, resp, lease));
@@ -205,6 +207,8 @@ final class ProxyHandler implements Handler<RoutingContext> {
     if (type == null || (upstreamProtocol != front.protocol() && translation == null)
         || type.url(lease.baseUrl(), op, lease.upstreamModel(), false) == null) {
       // a channel that cannot do this at all is no attempt: the next one, at once
+      call.trail.unusable(lease, "cannot serve " + call.operation.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          + " for this client's protocol");
       if (call.lastFailure == null) {
         call.lastFailure = GatewayError.badRequest("The model '" + call.model + "' cannot be used for "
             + call.operation.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " here"
@@ -214,6 +218,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
       return attempt(call, parsed, req, resp);
     }
     call.attempts++;
+    call.trail.attempt(lease);
     call.lease = lease;
     Plan plan = new Plan(type, translation, op);
     call.upstreamProtocol = upstreamProtocol;
@@ -258,14 +263,15 @@ final class ProxyHandler implements Handler<RoutingContext> {
     String url = plan.type().url(lease.baseUrl(), plan.operation(), lease.upstreamModel(), parsed.stream());
     return upstream.post(url, headers(lease, plan, parsed, req), body, call.clientGone)
         .transform(ar -> {
+          long latencyNanos = System.nanoTime() - sent;
           if (ar.failed() && resp.closed()) {
+            call.trail.outcome(0, "client_closed", -1, latencyNanos / 1_000_000);
             return Future.failedFuture(Failures.clientClosed()); // our reset, not the upstream's fault
           }
-          long latencyNanos = System.nanoTime() - sent;
           metrics.upstreamLatency(lease.channelName(), latencyNanos);
           if (ar.failed()) {
             boolean timeout = ar.cause() instanceof TimeoutException;
-            report(lease, timeout ? Outcome.Kind.TIMEOUT : Outcome.Kind.CONNECT_ERROR, 0, -1, latencyNanos);
+            report(call, lease, timeout ? Outcome.Kind.TIMEOUT : Outcome.Kind.CONNECT_ERROR, 0, -1, latencyNanos);
             call.onlyRateLimited = false;
             call.lastFailure = new GatewayError(timeout ? 504 : 502, "upstream_error", timeout ? "upstream_timeout" : "upstream_unreachable",
                 timeout ? "The upstream did not answer in time." : "The upstream could not be reached.");
@@ -274,7 +280,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
           UpstreamClient.Exchange exchange = ar.result();
           int status = exchange.response().statusCode();
           if (status < 400) {
-            report(lease, Outcome.Kind.SUCCESS, status, -1, latencyNanos);
+            report(call, lease, Outcome.Kind.SUCCESS, status, -1, latencyNanos);
             return Future.succeededFuture(new Answer(parsed, plan, exchange, null));
           }
           Outcome.Kind kind = Outcome.classify(status);
@@ -283,21 +289,21 @@ final class ProxyHandler implements Handler<RoutingContext> {
             // Gemini says "bad key" as a 400: the gateway's credential failed, not the client's request
             return UpstreamErrors.readBody(exchange.response()).compose(said -> {
               if (!UpstreamErrors.isInvalidKey(said)) {
-                report(lease, Outcome.Kind.CLIENT_ERROR, status, -1, latencyNanos);
+                report(call, lease, Outcome.Kind.CLIENT_ERROR, status, -1, latencyNanos);
                 return Future.succeededFuture(new Answer(parsed, plan, exchange, said));
               }
-              report(lease, Outcome.Kind.AUTH_FAILED, 401, -1, latencyNanos);
+              report(call, lease, Outcome.Kind.AUTH_FAILED, 401, -1, latencyNanos);
               call.lastFailure = Failures.upstreamFailure(401, -1, "invalid key", call);
               return retry(call, parsed, req, resp);
             });
           }
           if (kind == Outcome.Kind.CLIENT_ERROR) {
-            report(lease, kind, status, headerRetry, latencyNanos);
+            report(call, lease, kind, status, headerRetry, latencyNanos);
             return Future.succeededFuture(new Answer(parsed, plan, exchange, null));
           }
           return UpstreamErrors.read(exchange.response(), now).compose(error -> {
             long retryAfter = headerRetry >= 0 ? headerRetry : error.retryAfterMs();
-            report(lease, kind, status, status == 429 ? retryAfter : -1, latencyNanos);
+            report(call, lease, kind, status, retryAfter, latencyNanos);
             call.lastFailure = Failures.upstreamFailure(status, retryAfter, error.message(), call);
             return retry(call, parsed, req, resp);
           });
@@ -409,7 +415,10 @@ final class ProxyHandler implements Handler<RoutingContext> {
     }
   }
 
-  private void report(Lease lease, Outcome.Kind kind, int status, long retryAfterMs, long latencyNanos) {
-    dispatcher.report(Outcome.of(lease, kind, status, retryAfterMs, latencyNanos / 1_000_000));
+  /** One attempt's outcome: into the request's trail, and to the selector (which heeds a retry-after on a 429 only). */
+  private void report(Call call, Lease lease, Outcome.Kind kind, int status, long retryAfterMs, long latencyNanos) {
+    long latencyMs = latencyNanos / 1_000_000;
+    call.trail.outcome(status, kind, retryAfterMs, latencyMs);
+    dispatcher.report(Outcome.of(lease, kind, status, kind == Outcome.Kind.RATE_LIMITED ? retryAfterMs : -1, latencyMs));
   }
 }

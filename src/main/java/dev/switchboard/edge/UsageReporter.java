@@ -2,13 +2,13 @@ package dev.switchboard.edge;
 
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.metrics.GatewayMetrics;
+import dev.switchboard.stats.RouteTrail;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.stats.UsageRecord;
 import io.vertx.core.eventbus.EventBus;
 
 /** Turns a finished call into one usage record for the stats verticle, and token counts into meters. */
 final class UsageReporter {
-
 
   private final EventBus bus;
   private final GatewayMetrics metrics;
@@ -22,14 +22,16 @@ final class UsageReporter {
     Usage u = call.usage == null ? Usage.NONE : call.usage;
     long ttftMs = call.firstTokenNanos == 0 ? -1 : (call.firstTokenNanos - call.startNanos) / 1_000_000;
     var lease = call.lease;
+    RouteTrail trail = call.trail.freeze();
     // the stats verticle prices the record
     bus.send(Addresses.USAGE, new UsageRecord(call.requestId, call.startMs, call.key == null ? 0 : call.key.id(),
         call.model, lease == null ? 0 : lease.channelId(), lease == null ? 0 : lease.credentialId(),
         lease == null ? null : lease.upstreamModel(), call.route, call.stream, status, errorClass, call.attempts,
         u.input(), u.output(), u.cached(), u.reasoning(), call.elapsedMs(), ttftMs, call.bytesIn, call.bytesOut)
         .withUsage(u)
-        .withOrigin(null, null, call.clientProtocol == null ? null : call.clientProtocol.id(),
-            lease == null || call.upstreamProtocol == null ? null : call.upstreamProtocol.id()));
+        .withOrigin(null, trail.group(), call.clientProtocol == null ? null : call.clientProtocol.id(),
+            lease == null || call.upstreamProtocol == null ? null : call.upstreamProtocol.id())
+        .withTrail(trail));
     if (call.usage != null) {
       metrics.tokens(call.model, "input", u.input());
       metrics.tokens(call.model, "output", u.output());

@@ -87,21 +87,50 @@ public final class Dispatcher {
    * (those are not attempts: the caller adds only the returned lease's target to {@code tried}).
    */
   public Future<Lease> lease(PoolSnapshot pool, String model, Set<Long> tried, String sessionKey, long now) {
-    Future<Long> bound = sessionKey == null || affinityTtlMs <= 0 ? Future.succeededFuture(0L) : affinity.target(model, sessionKey, now);
-    return bound.compose(target -> leaseWithin(pool, model, tried, target, now, null));
+    return lease(pool, model, tried, sessionKey, now, PickTrace.NONE);
   }
 
-  private Future<Lease> leaseWithin(PoolSnapshot pool, String model, Set<Long> tried, long preferred, long now, Set<Long> full) {
-    Lease lease = pool.pick(model, full == null ? tried : full, now, preferred);
+  /** The same, telling {@code trace} the session's binding, every candidate passed over and why, and the choice. */
+  public Future<Lease> lease(PoolSnapshot pool, String model, Set<Long> tried, String sessionKey, long now, PickTrace trace) {
+    boolean affine = sessionKey != null && affinityTtlMs > 0;
+    Future<Long> bound = affine ? affinity.target(model, sessionKey, now) : Future.succeededFuture(0L);
+    return bound.compose(target -> {
+      if (affine) trace.session(target);
+      return leaseWithin(pool, model, tried, target, now, null, trace);
+    });
+  }
+
+  private Future<Lease> leaseWithin(PoolSnapshot pool, String model, Set<Long> tried, long preferred, long now, Set<Long> full,
+      PickTrace trace) {
+    Lease lease = pool.pick(model, full == null ? tried : full, now, preferred, full == null ? trace : new ChoiceOnly(trace));
     if (lease == null) return Future.succeededFuture();
     Rates rates = pool.channelRules(lease.channelId()).limits();
     if (!rates.any()) return Future.succeededFuture(lease);
     return limiter.acquire(LimitSet.forTarget(lease.target(), rates).all(), now).compose(a -> {
       if (a.admitted()) return Future.succeededFuture(lease);
+      trace.skipped(lease.channelName(), lease.credentialId(), lease.upstreamModel(),
+          "over its own " + a.limit().substring(a.limit().lastIndexOf(':') + 1) + " limit");
       Set<Long> skip = new HashSet<>(full == null ? tried : full);
       skip.add(lease.target());
-      return leaseWithin(pool, model, tried, preferred, now, skip);
+      return leaseWithin(pool, model, tried, preferred, now, skip, trace);
     });
+  }
+
+  /**
+   * A second pick after a credential was over its limit sees it as "tried": the trace already
+   * heard why, and candidates skipped for other reasons are told once, by the first pick.
+   */
+  private record ChoiceOnly(PickTrace trace) implements PickTrace {
+    @Override
+    public void skipped(String channel, long credentialId, String upstreamModel, String reason) {}
+
+    @Override
+    public void chose(String group, int tier, String strategy, boolean bySession) {
+      trace.chose(group, tier, strategy, bySession);
+    }
+
+    @Override
+    public void session(long boundTarget) {}
   }
 
   /** Per attempt, once the upstream's head (or failure) is known. */

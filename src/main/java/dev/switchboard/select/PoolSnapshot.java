@@ -152,40 +152,72 @@ public final class PoolSnapshot {
    * is leased to one edge only, as its probe. Null when nothing is usable.
    */
   public Lease pick(String model, Set<Long> tried, long nowMs, long preferredTarget) {
-    return pick(model, tried, nowMs, preferredTarget, PickState.current());
+    return pick(model, tried, nowMs, preferredTarget, PickState.current(), PickTrace.NONE);
+  }
+
+  /** The same, telling {@code trace} what it skipped and why, and what it chose. */
+  public Lease pick(String model, Set<Long> tried, long nowMs, long preferredTarget, PickTrace trace) {
+    return pick(model, tried, nowMs, preferredTarget, PickState.current(), trace);
   }
 
   Lease pick(String model, Set<Long> tried, long nowMs, long preferredTarget, PickState state) {
+    return pick(model, tried, nowMs, preferredTarget, state, PickTrace.NONE);
+  }
+
+  private Lease pick(String model, Set<Long> tried, long nowMs, long preferredTarget, PickState state, PickTrace trace) {
     Group group = group(model);
     if (group == null) return null;
     if (preferredTarget != 0) {
       // the session's target while it is usable, unless a higher tier is usable again: a
       // session that failed over goes back with everyone else
+      // what it passes over is told only if the binding wins; else the pick below tells it
+      List<Candidate> passed = trace == PickTrace.NONE ? null : new ArrayList<>();
       preferred:
-      for (Tier tier : group.tiers()) {
+      for (int t = 0; t < group.tiers().size(); t++) {
+        Tier tier = group.tiers().get(t);
         boolean tierUsable = false;
         for (Candidate c : tier.candidates()) {
           boolean usable = !tried.contains(c.target()) && skipReason(c, nowMs, false) == null;
-          if (usable && c.target() == preferredTarget) return lease(c, tier, state);
+          if (usable && c.target() == preferredTarget) {
+            if (passed != null) {
+              for (Candidate p : passed) {
+                skipped(trace, p, tried.contains(p.target()) ? "already tried" : skipReason(p, nowMs, false));
+              }
+            }
+            trace.chose(group.name(), t, tier.strategy().configName(), true);
+            return lease(c, tier, state);
+          }
+          if (!usable && passed != null) passed.add(c);
           tierUsable |= usable;
         }
         if (tierUsable) break preferred;
       }
     }
-    for (Tier tier : group.tiers()) {
+    for (int t = 0; t < group.tiers().size(); t++) {
+      Tier tier = group.tiers().get(t);
       List<Candidate> usable = new ArrayList<>(tier.candidates().size());
       for (Candidate c : tier.candidates()) {
-        if (!tried.contains(c.target()) && skipReason(c, nowMs, true) == null) usable.add(c);
+        String skip = tried.contains(c.target()) ? "already tried" : skipReason(c, nowMs, true);
+        if (skip == null) usable.add(c);
+        else if (trace != PickTrace.NONE) skipped(trace, c, skip);
       }
       while (!usable.isEmpty()) {
         Candidate chosen = Strategies.choose(tier, usable, state, telemetry, config.costs());
         if (chosen == null) break;
         Bench probe = probeFor(chosen, nowMs);
-        if (probe == null || probe.claimProbe(nowMs)) return lease(chosen, tier, state);
+        if (probe == null || probe.claimProbe(nowMs)) {
+          trace.chose(group.name(), t, tier.strategy().configName(), false);
+          return lease(chosen, tier, state);
+        }
+        skipped(trace, chosen, "half-open, another request is probing it");
         usable.removeIf(c -> c == chosen); // another edge took the probe
       }
     }
     return null;
+  }
+
+  private static void skipped(PickTrace trace, Candidate c, String reason) {
+    trace.skipped(c.channel().name(), c.credential() == null ? 0 : c.credential().id(), c.upstreamModel(), reason);
   }
 
   private Lease lease(Candidate c, Tier tier, PickState state) {

@@ -12,6 +12,7 @@ package dev.switchboard.stats;
  * prices the record. {@code user} is the end user the client named, {@code group} the routing
  * group; {@code clientProtocol}/{@code upstreamProtocol} are protocol names such as
  * {@code openai-chat}, {@code anthropic-messages}, {@code gemini}, {@code openai-responses}.
+ * {@code trail} is how the request was routed (attempts, skipped candidates), or null.
  */
 public record UsageRecord(
     String requestId,
@@ -42,10 +43,24 @@ public record UsageRecord(
     long cacheWrite1hTokens,
     long costNanos,
     long priceVersion,
-    boolean estimated) {
+    boolean estimated,
+    RouteTrail trail) {
 
   /** {@code costNanos} and {@code priceVersion} of a record not priced (yet, or no price known). */
   public static final long UNPRICED = -1;
+
+  /** Without a routing trail. */
+  public UsageRecord(String requestId, long timestampMs, long clientKeyId, String model, long channelId,
+      long credentialId, String upstreamModel, String route, boolean streamed, int status, String errorClass,
+      int attempts, long inputTokens, long outputTokens, long cachedTokens, long reasoningTokens, long latencyMs,
+      long ttftMs, long bytesIn, long bytesOut, String user, String group, String clientProtocol,
+      String upstreamProtocol, long cacheWrite5mTokens, long cacheWrite1hTokens, long costNanos, long priceVersion,
+      boolean estimated) {
+    this(requestId, timestampMs, clientKeyId, model, channelId, credentialId, upstreamModel, route, streamed, status,
+        errorClass, attempts, inputTokens, outputTokens, cachedTokens, reasoningTokens, latencyMs, ttftMs, bytesIn,
+        bytesOut, user, group, clientProtocol, upstreamProtocol, cacheWrite5mTokens, cacheWrite1hTokens, costNanos,
+        priceVersion, estimated, null);
+  }
 
   /** A record as the edge reported it before usage accounting: no user, group, protocols, cache writes or cost. */
   public UsageRecord(String requestId, long timestampMs, long clientKeyId, String model, long channelId,
@@ -54,7 +69,7 @@ public record UsageRecord(
       long ttftMs, long bytesIn, long bytesOut) {
     this(requestId, timestampMs, clientKeyId, model, channelId, credentialId, upstreamModel, route, streamed, status,
         errorClass, attempts, inputTokens, outputTokens, cachedTokens, reasoningTokens, latencyMs, ttftMs, bytesIn,
-        bytesOut, null, null, null, null, 0, 0, UNPRICED, UNPRICED, false);
+        bytesOut, null, null, null, null, 0, 0, UNPRICED, UNPRICED, false, null);
   }
 
   /** The token counts of this record. */
@@ -77,7 +92,7 @@ public record UsageRecord(
     return new UsageRecord(requestId, timestampMs, clientKeyId, model, channelId, credentialId, upstreamModel, route,
         streamed, status, errorClass, attempts, inputTokens, outputTokens, cachedTokens, reasoningTokens, latencyMs,
         ttftMs, bytesIn, bytesOut, user, group, clientProtocol, upstreamProtocol, cacheWrite5mTokens,
-        cacheWrite1hTokens, nanos, version, estimated);
+        cacheWrite1hTokens, nanos, version, estimated, trail);
   }
 
   /** This record with the token counts of {@code u} (cache writes and the estimated flag included). */
@@ -85,7 +100,7 @@ public record UsageRecord(
     return new UsageRecord(requestId, timestampMs, clientKeyId, model, channelId, credentialId, upstreamModel, route,
         streamed, status, errorClass, attempts, u.input(), u.output(), u.cached(), u.reasoning(), latencyMs,
         ttftMs, bytesIn, bytesOut, user, group, clientProtocol, upstreamProtocol, u.cacheWrite5m(),
-        u.cacheWrite1h(), costNanos, priceVersion, u.estimated());
+        u.cacheWrite1h(), costNanos, priceVersion, u.estimated(), trail);
   }
 
   /** This record with who asked and through which protocols. */
@@ -93,6 +108,14 @@ public record UsageRecord(
     return new UsageRecord(requestId, timestampMs, clientKeyId, model, channelId, credentialId, upstreamModel, route,
         streamed, status, errorClass, attempts, inputTokens, outputTokens, cachedTokens, reasoningTokens, latencyMs,
         ttftMs, bytesIn, bytesOut, user, group, clientProtocol, upstreamProtocol, cacheWrite5mTokens,
-        cacheWrite1hTokens, costNanos, priceVersion, estimated);
+        cacheWrite1hTokens, costNanos, priceVersion, estimated, trail);
+  }
+
+  /** This record with how it was routed. */
+  public UsageRecord withTrail(RouteTrail routeTrail) {
+    return new UsageRecord(requestId, timestampMs, clientKeyId, model, channelId, credentialId, upstreamModel, route,
+        streamed, status, errorClass, attempts, inputTokens, outputTokens, cachedTokens, reasoningTokens, latencyMs,
+        ttftMs, bytesIn, bytesOut, user, group, clientProtocol, upstreamProtocol, cacheWrite5mTokens,
+        cacheWrite1hTokens, costNanos, priceVersion, estimated, routeTrail);
   }
 }

@@ -32,7 +32,8 @@ final class Migrations {
       new Migration(2, "usage accounting: user, group, protocols, cache writes, cost; prices; hourly rollups",
           UsageMigration::statements),
       new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management),
-      new Migration(6, "cost to clients per key; channel spend against quotas", Migrations::spend));
+      new Migration(4, "request log: routing trail per usage record, lookups by request id, key and channel", Migrations::requestLog),
+      new Migration(5, "cost to clients per key; channel spend against quotas", Migrations::spend));
 
   private Migrations() {}
 
@@ -92,6 +93,15 @@ final class Migrations {
             "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"))
         .execute(Tuple.of(m.version(), m.description(), System.currentTimeMillis()))
         .mapEmpty());
+  }
+
+  private static List<String> requestLog(Dialect d) {
+    return List.of(
+        // compact JSON bounded by RouteTrail (MySQL's TEXT holds 64 KiB only); null for records written before
+        "ALTER TABLE usage_records ADD COLUMN trail " + (d == Dialect.MYSQL ? "MEDIUMTEXT" : "TEXT"),
+        d.createIndex("usage_records_request", "usage_records", "request_id"),
+        d.createIndex("usage_records_key_ts", "usage_records", "client_key_id, ts"),
+        d.createIndex("usage_records_channel_ts", "usage_records", "channel_id, ts"));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.pricing.PriceVersion;
+import dev.switchboard.stats.RequestQuery;
 import dev.switchboard.stats.UsageQuery;
 import dev.switchboard.stats.UsageRecord;
 import dev.switchboard.stats.UsageTotals;
@@ -28,6 +29,7 @@ final class SqlStore implements Store {
   private final String description;
   private final UsageTables usage;
   private final PriceTable prices;
+  private final RequestLog requests;
   private final String selectSetting;
   private final String upsertSetting;
   private final AdminStore admin;
@@ -39,6 +41,7 @@ final class SqlStore implements Store {
     this.description = description;
     this.usage = new UsageTables(pool, dialect);
     this.prices = new PriceTable(pool, dialect);
+    this.requests = new RequestLog(pool, dialect);
     this.selectSetting = dialect.sql("SELECT value FROM settings WHERE name = ?");
     this.upsertSetting = dialect.upsertSetting();
     this.admin = new SqlAdminStore(pool, dialect, secrets);
@@ -161,6 +164,16 @@ final class SqlStore implements Store {
   @Override
   public Future<List<UsageTotals>> usageBreakdown(UsageQuery query, UsageQuery.By by) {
     return usage.breakdown(query, by);
+  }
+
+  @Override
+  public Future<AdminStore.Page<UsageRecord>> requests(RequestQuery query) {
+    return requests.page(query);
+  }
+
+  @Override
+  public Future<UsageRecord> request(String requestId) {
+    return requests.one(requestId);
   }
 
   @Override

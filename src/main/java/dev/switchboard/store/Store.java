@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.pricing.PriceVersion;
+import dev.switchboard.stats.RequestQuery;
 import dev.switchboard.stats.UsageQuery;
 import dev.switchboard.stats.UsageRecord;
 import dev.switchboard.stats.UsageTotals;
@@ -54,6 +55,12 @@ public interface Store {
 
   /** Totals per client key, channel or model over the query's hours, costliest first. */
   Future<List<UsageTotals>> usageBreakdown(UsageQuery query, UsageQuery.By by);
+
+  /** A page of the request log: usage records newest first, without their trails. */
+  Future<AdminStore.Page<UsageRecord>> requests(RequestQuery query);
+
+  /** One request's usage record with its routing trail (the newest with that id), or null. */
+  Future<UsageRecord> request(String requestId);
 
   /** Every stored price version. */
   Future<List<PriceVersion>> prices();

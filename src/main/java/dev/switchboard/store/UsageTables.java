@@ -18,6 +18,10 @@ import java.util.TreeMap;
  * {@code usage_records} and its hourly rollups {@code usage_hourly}: a batch of records and the
  * sums it adds to each (hour, key, channel, model) are written in one transaction, so the
  * rollups always equal the records they were built from; queries read the rollups only.
+ *
+ * <p>A record's routing trail is a compact JSON column of its own row rather than a sibling
+ * table: the same batched statement writes it (no second statement, no join to read it back),
+ * retention deletes it with its record, and it is small (see {@code RouteTrail}'s bounds).
  */
 final class UsageTables {
 
@@ -28,8 +32,8 @@ final class UsageTables {
       + " error_class, attempts, input_tokens, output_tokens, cached_tokens, reasoning_tokens,"
       + " latency_ms, ttft_ms, bytes_in, bytes_out, end_user, group_name, client_protocol,"
       + " upstream_protocol, cache_write_5m_tokens, cache_write_1h_tokens, cost_nanos, price_version,"
-      + " estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      + " ?, ?, ?, ?)";
+      + " estimated, trail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      + " ?, ?, ?, ?, ?)";
 
   private static final List<String> ROLLUP_KEYS = List.of("hour_ts", "client_key_id", "channel_id", "model");
   private static final List<String> ROLLUP_SUMS = List.of("requests", "errors", "input_tokens", "output_tokens",
@@ -71,7 +75,8 @@ final class UsageTables {
           .addString(r.upstreamProtocol()).addLong(r.cacheWrite5mTokens()).addLong(r.cacheWrite1hTokens())
           .addValue(r.priced() ? Long.valueOf(r.costNanos()) : null)
           .addValue(r.priced() ? Long.valueOf(r.priceVersion()) : null)
-          .addValue(dialect.flagParam(r.estimated())));
+          .addValue(dialect.flagParam(r.estimated()))
+          .addString(r.trail() == null ? null : r.trail().toJson().encode()));
     }
     List<Tuple> sums = rollups(records);
     return Transactions.run(pool, dialect, conn -> conn.preparedQuery(insert).executeBatch(rows)

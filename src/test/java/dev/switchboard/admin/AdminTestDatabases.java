@@ -21,17 +21,22 @@ final class AdminTestDatabases {
 
   /** A fresh, empty database on the PostgreSQL server, or null (loudly) when none is configured. */
   static SwitchboardConfig.Database postgres(Vertx vertx) {
+    return postgres(vertx, NAME);
+  }
+
+  /** The same, in a database named {@code name} (a suite of its own, never emptied by another one). */
+  static SwitchboardConfig.Database postgres(Vertx vertx, String name) {
     String url = TestServers.postgresUrl();
     if (url == null) return skip("PostgreSQL", "SWITCHBOARD_TEST_PG_URL");
     PgConnectOptions server = PgConnectOptions.fromUri(url);
     Pool pool = Pool.pool(vertx, server, new PoolOptions().setMaxSize(1));
     try {
-      boolean exists = pool.query("SELECT 1 FROM pg_database WHERE datname = '" + NAME + "'").execute().await().size() > 0;
-      if (!exists) pool.query("CREATE DATABASE " + NAME).execute().await();
+      boolean exists = pool.query("SELECT 1 FROM pg_database WHERE datname = '" + name + "'").execute().await().size() > 0;
+      if (!exists) pool.query("CREATE DATABASE " + name).execute().await();
     } finally {
       pool.close().await();
     }
-    PgConnectOptions own = new PgConnectOptions(server).setDatabase(NAME);
+    PgConnectOptions own = new PgConnectOptions(server).setDatabase(name);
     Pool db = Pool.pool(vertx, own, new PoolOptions().setMaxSize(1));
     try {
       db.query("DROP SCHEMA public CASCADE").execute().await();
@@ -44,17 +49,21 @@ final class AdminTestDatabases {
 
   /** The same on the MySQL / MariaDB server. */
   static SwitchboardConfig.Database mysql(Vertx vertx) {
+    return mysql(vertx, NAME);
+  }
+
+  static SwitchboardConfig.Database mysql(Vertx vertx, String name) {
     String url = TestServers.mysqlUrl();
     if (url == null) return skip("MySQL/MariaDB", "SWITCHBOARD_TEST_MYSQL_URL");
     MySQLConnectOptions server = MySQLConnectOptions.fromUri(url);
     Pool pool = Pool.pool(vertx, server, new PoolOptions().setMaxSize(1));
     try {
-      pool.query("DROP DATABASE IF EXISTS " + NAME).execute().await();
-      pool.query("CREATE DATABASE " + NAME + " CHARACTER SET utf8mb4").execute().await();
+      pool.query("DROP DATABASE IF EXISTS " + name).execute().await();
+      pool.query("CREATE DATABASE " + name + " CHARACTER SET utf8mb4").execute().await();
     } finally {
       pool.close().await();
     }
-    return new SwitchboardConfig.Database("mysql", uri("mysql", new MySQLConnectOptions(server).setDatabase(NAME)), 4);
+    return new SwitchboardConfig.Database("mysql", uri("mysql", new MySQLConnectOptions(server).setDatabase(name)), 4);
   }
 
   private static String uri(String scheme, SqlConnectOptions o) {

@@ -64,6 +64,8 @@ class RoleEnforcementTest {
       new Op(HttpMethod.POST, "/prices", "operator"),
       new Op(HttpMethod.GET, "/usage/series", "viewer"),
       new Op(HttpMethod.GET, "/usage/breakdown", "viewer"),
+      new Op(HttpMethod.GET, "/requests", "viewer"),
+      new Op(HttpMethod.GET, "/requests/req_00000000000000000000", "viewer"),
       new Op(HttpMethod.GET, "/config", "admin"));
 
   private static final Map<String, Integer> RANK = Map.of("viewer", 0, "operator", 1, "admin", 2);

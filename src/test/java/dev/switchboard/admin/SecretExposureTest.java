@@ -51,10 +51,15 @@ class SecretExposureTest {
       Reply rotated = api.post("/keys/" + keyId + "/rotate", admin, null);
       String rotatedKey = rotated.json().getString("key");
       api.call(HttpMethod.PUT, "/settings/plain", admin, new JsonObject().put("value", "visible"));
+      // one proxied request (its upstream is a closed port) so the request log has an entry and a trail to show
+      String requestId = api.gateway.call(DECLARED_CLIENT, new JsonObject().put("model", "d1").put("messages",
+          new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")))).header("x-request-id");
+      api.gateway.awaitUsageCount(1);
       for (String token : tokens.values()) {
         for (String path : List.of("/auth/me", "/users", "/users/1", "/keys", "/keys/" + keyId, "/channels", "/channels/" + ch.getLong("id"),
             "/settings", "/settings/plain", "/audit?limit=500", "/openapi.json", "/config", "/pool", "/routing/explain?model=d1",
-            "/routing/explain?model=m&key=" + keyId, "/prices", "/usage/series", "/usage/breakdown?by=key")) {
+            "/routing/explain?model=m&key=" + keyId, "/prices", "/usage/series", "/usage/breakdown?by=key",
+            "/requests", "/requests/" + requestId)) {
           api.get(path, token);
         }
         api.call(HttpMethod.PATCH, "/channels/" + ch.getLong("id"), token, new JsonObject().put("weight", 2));

@@ -220,4 +220,41 @@ class PoolSnapshotTest {
       assertEquals(32, pool(Map.of(), twoKeys).pick(MODEL, Set.of(), NOW, 32).credentialId());
     }
   }
+
+  @Test
+  void aTracedPickTellsWhatItSkippedWhyAndWhatItChose() {
+    Channel high = channel(1, 10, 1, key(11, 1), new Credential(12, 1, "sk-12", false), key(13, 1));
+    Channel low = channel(2, 0, 1, key(21, 2));
+    List<String> heard = new java.util.ArrayList<>();
+    PickTrace trace = new PickTrace() {
+      @Override
+      public void skipped(String channel, long credentialId, String upstreamModel, String reason) {
+        heard.add("skip " + channel + "/" + credentialId + ": " + reason.replaceAll("[0-9]+ ms", "N ms"));
+      }
+
+      @Override
+      public void chose(String group, int tier, String strategy, boolean bySession) {
+        heard.add("chose " + group + " tier " + tier + " " + strategy + (bySession ? " by session" : ""));
+      }
+
+      @Override
+      public void session(long boundTarget) {
+        heard.add("session " + boundTarget);
+      }
+    };
+    Lease lease = pool(Map.of(13L, NOW + 500), high, low).pick(MODEL, Set.of(11L), NOW, 0, trace);
+    assertEquals(21, lease.credentialId());
+    assertEquals(List.of("skip ch1/11: already tried", "skip ch1/12: credential disabled", "skip ch1/13: cooling for N ms: benched",
+        "chose gpt-4o tier 1 weighted"), heard);
+
+    heard.clear();
+    assertEquals(21, pool(high, low).pick(MODEL, Set.of(11L, 13L), NOW, 21, trace).credentialId());
+    assertEquals(List.of("skip ch1/11: already tried", "skip ch1/12: credential disabled", "skip ch1/13: already tried",
+        "chose gpt-4o tier 1 weighted by session"), heard, "why the session's binding in tier 1 still holds");
+
+    heard.clear();
+    assertEquals(13, pool(high, low).pick(MODEL, Set.of(11L), NOW, 21, trace).credentialId());
+    assertEquals(List.of("skip ch1/11: already tried", "skip ch1/12: credential disabled", "chose gpt-4o tier 0 weighted"), heard,
+        "a usable higher tier breaks the binding; its skips are told once");
+  }
 }
