@@ -264,6 +264,8 @@ public final class TestGateway implements AutoCloseable {
     private final JsonArray groups = new JsonArray();
     private final JsonObject aliases = new JsonObject();
     private final JsonObject redis = new JsonObject();
+    private JsonObject database;
+    private String masterKeyFile;
     private GatewayMetrics metrics;
 
     private Builder(Vertx vertx) {
@@ -301,6 +303,21 @@ public final class TestGateway implements AutoCloseable {
     /** An {@code aliases} entry: another name for an exposed model. */
     public Builder alias(String name, String target) {
       aliases.put(name, target);
+      return this;
+    }
+
+    /**
+     * The {@code database} section ({@code type}, {@code url}); by default a SQLite file of the
+     * gateway's own. Two gateways given the same database (and master key) act as two instances.
+     */
+    public Builder database(String type, String url) {
+      database = new JsonObject().put("type", type).put("url", url);
+      return this;
+    }
+
+    /** {@code security.masterKeyFile}; by default a file of the gateway's own, created on start. */
+    public Builder masterKeyFile(Path file) {
+      masterKeyFile = file.toString();
       return this;
     }
 
@@ -354,8 +371,10 @@ public final class TestGateway implements AutoCloseable {
     public JsonObject yaml(Path dir) {
       JsonObject yaml = new JsonObject()
           .put("server", server.copy())
-          .put("database", new JsonObject().put("type", "sqlite").put("url", dir.resolve("switchboard.db").toString()))
-          .put("security", new JsonObject().put("masterKeyFile", dir.resolve("master.key").toString()))
+          .put("database", database != null ? database.copy()
+              : new JsonObject().put("type", "sqlite").put("url", dir.resolve("switchboard.db").toString()))
+          .put("security", new JsonObject().put("masterKeyFile",
+              masterKeyFile != null ? masterKeyFile : dir.resolve("master.key").toString()))
           .put("limits", limits.copy())
           .put("routing", routing.copy())
           .put("stats", stats.copy())
