@@ -88,6 +88,11 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** The Vert.x instance the gateway runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public int port() {
     return app.port();
   }
