@@ -61,7 +61,8 @@ final class RedisChangeNotices implements ChangeNotices {
       conn.handler(this::onMessage);
       conn.exceptionHandler(err -> lost(conn, err.getMessage()));
       conn.endHandler(v -> lost(conn, "connection closed"));
-      return conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).map(conn);
+      return conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).map(conn)
+          .onFailure(err -> conn.close());
     }).<Void>map(conn -> {
       subscription = conn;
       retryMs = FIRST_RETRY_MS;
