@@ -26,6 +26,7 @@ import java.util.Set;
 final class AdminTestDatabases {
 
   private static final Set<AdminDb> CREATED = EnumSet.noneOf(AdminDb.class);
+  private static final Set<AdminDb> ANNOUNCED = EnumSet.noneOf(AdminDb.class);
 
   private AdminTestDatabases() {}
 
@@ -54,8 +55,10 @@ final class AdminTestDatabases {
     boolean pg = db == AdminDb.POSTGRES;
     String url = pg ? TestServers.postgresUrl() : TestServers.mysqlUrl();
     if (url == null) {
-      skip(pg ? "PostgreSQL" : "MySQL/MariaDB", pg ? "SWITCHBOARD_TEST_PG_URL" : "SWITCHBOARD_TEST_MYSQL_URL");
-      assumeTrue(false, "no " + db + " server configured");
+      synchronized (ANNOUNCED) {
+        if (ANNOUNCED.add(db)) skip(pg ? "PostgreSQL" : "MySQL/MariaDB", pg ? "SWITCHBOARD_TEST_PG_URL" : "SWITCHBOARD_TEST_MYSQL_URL");
+      }
+      assumeTrue(false, "no " + db + " server configured (set " + (pg ? "SWITCHBOARD_TEST_PG_URL" : "SWITCHBOARD_TEST_MYSQL_URL") + ")");
     }
     synchronized (CREATED) {
       if (CREATED.add(db)) {
