@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar switchboard.jar [--config FILE] [--demo]}: loads the configuration, starts the
- * gateway and stops it gracefully on SIGTERM. A configuration error exits with status 2 and a
+ * gateway and stops it gracefully on SIGTERM ({@code rotate-master-key ...} runs {@link RotateMasterKey} instead). A configuration error exits with status 2 and a
  * message naming the key.
  */
 public final class Main {
@@ -36,6 +36,9 @@ public final class Main {
   public static void main(String[] args) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     Logger log = LoggerFactory.getLogger(Main.class);
+    if (args.length > 0 && args[0].equals(RotateMasterKey.COMMAND)) {
+      System.exit(RotateMasterKey.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+    }
     String configFile = DEFAULT_CONFIG;
     boolean configGiven = false;
     boolean demo = false;
@@ -51,6 +54,7 @@ public final class Main {
         case "--demo" -> demo = true;
         case "--help", "-h" -> {
           log.info("usage: java -jar switchboard.jar [--config FILE] [--demo]");
+          log.info(RotateMasterKey.USAGE);
           return;
         }
         default -> exit(log, 2, "unknown argument '" + args[i] + "' (try --help)");

@@ -3,7 +3,9 @@ package dev.switchboard;
 import dev.switchboard.admin.AdminBootstrap;
 import dev.switchboard.admin.AdminContext;
 import dev.switchboard.admin.AdminVerticle;
+import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.LocalCodec;
+import dev.switchboard.cluster.ChangeNotices;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.demo.DemoUpstream;
 import dev.switchboard.edge.EdgeVerticle;
@@ -28,10 +30,14 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running gateway: the store, and the verticles of the design deployed in order (selector,
@@ -39,6 +45,8 @@ import java.util.List;
  * reverse so in-flight requests finish and every usage record is flushed before the store closes.
  */
 public final class Switchboard {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
 
   private final Vertx vertx;
   private final SwitchboardConfig config;
@@ -49,6 +57,10 @@ public final class Switchboard {
   /** The edges' deployments, stopped together: they share one listening socket. */
   private final List<String> edgeDeployments = new ArrayList<>();
   private Dispatcher dispatcher;
+  private ChangeNotices notices = ChangeNotices.none();
+  /** The management API's Redis client (login counters), when {@code redis.url} is set. */
+  private Redis adminRedis;
+  private volatile boolean deployed;
   private int port;
   private int managementPort = -1;
 
@@ -73,13 +85,45 @@ public final class Switchboard {
           Switchboard app = new Switchboard(vertx, config, store, demo);
           return store.syncDeclaredChannels(config.channels())
               .compose(v -> store.syncDeclaredKeys(config.apiKeys()))
+              .compose(v -> app.listenForChanges())
               .compose(v -> !config.management().enabled() ? Future.succeededFuture((AdminContext) null)
                   : AdminBootstrap.prepare(vertx, store, secrets, config.management(),
-                      System.getenv(AdminBootstrap.ADMIN_PASSWORD_ENV)).map(admin -> admin.attach(config, app.pricing)))
+                      System.getenv(AdminBootstrap.ADMIN_PASSWORD_ENV)).map(app::attach))
               .compose(admin -> app.deploy(metrics, admin))
               .map(app)
               .recover(err -> app.stop().transform(x -> Future.failedFuture(err)));
         }));
+  }
+
+  /** The management API alone, or one of several instances sharing a Redis. */
+  private AdminContext attach(AdminContext admin) {
+    String url = config.redis().url();
+    if (url == null) return admin.attach(config, pricing);
+    adminRedis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(4).setMaxPoolWaiting(10_000));
+    return admin.attach(config, pricing, notices, adminRedis, ChangeNotices.REDIS_PREFIX);
+  }
+
+  /**
+   * With {@code redis.url}: every management change another instance announces makes this one
+   * read channels, keys and prices again (its own changes were applied before they were announced).
+   * Subscribed before the verticles start, so no change made after this instance loaded is missed;
+   * a notice that arrives before the selector runs has nothing to reload (the selector's first
+   * load is newer).
+   */
+  private Future<Void> listenForChanges() {
+    String url = config.redis().url();
+    if (url == null) return Future.succeededFuture();
+    return ChangeNotices.redis(vertx, url, ChangeNotices.REDIS_PREFIX, this::reloadFromStore).map(started -> {
+      notices = started;
+      return null;
+    });
+  }
+
+  private void reloadFromStore() {
+    if (!deployed) return; // still starting: the selector's first load is newer than the notice
+    vertx.eventBus().request(Addresses.POOL_RELOAD, "reload")
+        .onFailure(err -> LOG.warn("reload after another instance's change failed: {}", err.getMessage()));
+    pricing.reload().onFailure(err -> LOG.warn("price reload after another instance's change failed: {}", err.getMessage()));
   }
 
   private Future<Void> deploy(GatewayMetrics metrics, AdminContext admin) {
@@ -103,7 +147,8 @@ public final class Switchboard {
           }
           return rest;
         })
-        .compose(v -> deployAdminListener(admin));
+        .compose(v -> deployAdminListener(admin))
+        .onSuccess(v -> deployed = true);
   }
 
   /** The management API's own listener, when it is configured apart from the gateway's. */
@@ -149,6 +194,8 @@ public final class Switchboard {
     }
     deployments.clear();
     return chain
+        .eventually(() -> notices.close())
+        .eventually(() -> adminRedis == null ? Future.succeededFuture() : adminRedis.close())
         .eventually(() -> dispatcher == null ? Future.succeededFuture() : dispatcher.close())
         .eventually(() -> demo == null ? Future.succeededFuture() : demo.close())
         .eventually(store::close);

@@ -34,7 +34,7 @@ public final class AdminBootstrap {
     return keys(vertx, store, secrets, config)
         .compose(keys -> ensureAdmin(store, passwords, adminPassword)
             .map(v -> new AdminContext(store, config, keys, passwords,
-                new LoginLimiter(config.loginMaxAttempts(), config.loginWindowMs(), config.loginLockoutMs()))));
+                LoginLimiter.local(config.loginMaxAttempts(), config.loginWindowMs(), config.loginLockoutMs()))));
   }
 
   private static Future<List<PubSecKeyOptions>> keys(Vertx vertx, Store store, SecretBox secrets,

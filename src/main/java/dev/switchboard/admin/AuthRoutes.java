@@ -48,22 +48,25 @@ final class AuthRoutes {
     long now = System.currentTimeMillis();
     String userKey = "user:" + username;
     String addressKey = "address:" + call.remote();
-    long wait = Math.max(limiter.lockedFor(userKey, now), limiter.lockedFor(addressKey, now));
-    if (wait > 0) {
-      return Future.failedFuture(ApiError.tooManyAttempts((wait + 999) / 1000));
-    }
+    return Future.all(limiter.lockedFor(userKey, now), limiter.lockedFor(addressKey, now)).compose(locks -> {
+      long wait = Math.max(locks.<Long>resultAt(0), locks.<Long>resultAt(1));
+      if (wait > 0) {
+        return Future.failedFuture(ApiError.tooManyAttempts((wait + 999) / 1000));
+      }
+      return checkPassword(call, username, password, userKey, addressKey, now);
+    });
+  }
+
+  private Future<Reply> checkPassword(Call call, String username, String password, String userKey, String addressKey, long now) {
     return store.userByName(username).compose(user -> passwords.matches(password, user == null ? null : user.passwordHash())
         .compose(ok -> {
           if (!ok || !user.enabled() || Role.parse(user.role()) == null) {
-            limiter.failure(userKey, now);
-            limiter.failure(addressKey, now);
-            return audit.record(username, call.remote(), "auth.login_failed", "user:" + username)
+            return Future.all(limiter.failure(userKey, now), limiter.failure(addressKey, now))
+                .compose(v -> audit.record(username, call.remote(), "auth.login_failed", "user:" + username))
                 .compose(v -> Future.failedFuture(ApiError.unauthorized("Wrong username or password.")));
           }
-          limiter.success(userKey);
-          limiter.success(addressKey);
-          return startSession(user.id(), user.username(), Role.parse(user.role()))
-              .compose(body -> audit.record(username, call.remote(), "auth.login", "user:" + user.id()).map(Reply.ok(body)));
+          return Future.all(limiter.success(userKey), limiter.success(addressKey)).compose(v -> startSession(user.id(), user.username(), Role.parse(user.role()))
+              .compose(body -> audit.record(username, call.remote(), "auth.login", "user:" + user.id()).map(Reply.ok(body))));
         }));
   }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.admin;
 
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.cluster.ChangeNotices;
 import dev.switchboard.select.PoolSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,16 +11,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Talks to the selector: reads its current pool snapshot, and asks it to rebuild its pool snapshot from the store after a channel or key change,
  * and waits for it, so a change is in force when its call answers. The change itself is already
- * stored: a failed reload is logged, not reported to the caller as a failed change.
+ * stored: a failed reload is logged, not reported to the caller as a failed change. Every change
+ * is also announced to the other instances ({@link ChangeNotices}), which reload on their side.
  */
 final class PoolReload {
 
   private static final Logger LOG = LoggerFactory.getLogger(PoolReload.class);
 
   private final Vertx vertx;
+  private final ChangeNotices notices;
 
-  PoolReload(Vertx vertx) {
+  PoolReload(Vertx vertx, ChangeNotices notices) {
     this.vertx = vertx;
+    this.notices = notices;
+  }
+
+  /** Tells the other instances that {@code what} changed (prices, settings: nothing to reload here first). */
+  void announce(String what) {
+    notices.announce(what);
   }
 
   /** The selector's current snapshot, asked for as an edge asks at start ({@code switchboard.pool.current}). */
@@ -28,6 +37,7 @@ final class PoolReload {
   }
 
   Future<Void> reload() {
+    notices.announce("pool");
     return vertx.eventBus().request(Addresses.POOL_RELOAD, "reload").<Void>mapEmpty()
         .recover(err -> {
           LOG.warn("pool reload after a management change failed: {}", err.getMessage());

@@ -41,7 +41,10 @@ final class PriceRoutes {
   private final PriceService prices;
   private final Audit audit;
 
-  PriceRoutes(Store store, PriceService prices, Audit audit) {
+  private final PoolReload pool;
+
+  PriceRoutes(Store store, PriceService prices, Audit audit, PoolReload pool) {
+    this.pool = pool;
     this.store = store;
     this.prices = prices;
     this.audit = audit;
@@ -166,6 +169,7 @@ final class PriceRoutes {
       Map<Long, String> names = names(channels);
       if (channelId != 0 && !names.containsKey(channelId)) throw ApiError.invalid("channel", "no channel has id " + channelId);
       return store.insertPrices(List.of(version))
+          .onSuccess(v -> pool.announce("prices"))
           .compose(v -> prices == null ? Future.succeededFuture() : prices.reload())
           .compose(v -> store.prices())
           .compose(all -> {

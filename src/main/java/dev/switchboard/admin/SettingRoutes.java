@@ -21,10 +21,12 @@ final class SettingRoutes {
 
   private final Store store;
   private final Audit audit;
+  private final PoolReload pool;
 
-  SettingRoutes(Store store, Audit audit) {
+  SettingRoutes(Store store, Audit audit, PoolReload pool) {
     this.store = store;
     this.audit = audit;
+    this.pool = pool;
   }
 
   List<Endpoint> endpoints() {
@@ -69,6 +71,7 @@ final class SettingRoutes {
     String value = f.text("value", true, 65_536);
     f.check();
     return store.putSetting(name, value)
+        .onSuccess(v -> pool.announce("settings"))
         .compose(v -> audit.record(call, "setting.put", "setting:" + name, null))
         .map(Reply.ok(new JsonObject().put("name", name).put("value", value)));
   }
@@ -77,6 +80,7 @@ final class SettingRoutes {
     String name = name(call);
     return store.admin().deleteSetting(name).compose(found -> {
       if (!found) throw ApiError.notFound("Setting");
+      pool.announce("settings");
       return audit.record(call, "setting.delete", "setting:" + name, null);
     }).map(Reply.noContent());
   }

@@ -61,6 +61,33 @@ public final class SecretBox {
     return new SecretBox(key.clone());
   }
 
+  /** Whether {@code value} has the sealed form {@link #encrypt} produces (it may still fail to open). */
+  public static boolean isSealed(String value) {
+    return value != null && value.startsWith(PREFIX);
+  }
+
+  /**
+   * The key in an existing key file, or, when there is none, a new random key written to it
+   * with mode 0600 before it is used (blocking file I/O).
+   */
+  public static SecretBox fromKeyFile(Path keyFile) {
+    try {
+      return new SecretBox(Files.exists(keyFile) ? readKeyFile(keyFile) : createKeyFile(keyFile));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create master key file " + keyFile, e);
+    }
+  }
+
+  /** The key in {@code base64} (32 bytes); {@code origin} names where it came from in an error, never the value. */
+  public static SecretBox fromBase64(String base64, String origin) {
+    return new SecretBox(decodeKey(base64, origin));
+  }
+
+  /** Whether both boxes use the same key (compared in constant time). */
+  public boolean sameKeyAs(SecretBox other) {
+    return java.security.MessageDigest.isEqual(key.getEncoded(), other.key.getEncoded());
+  }
+
   /** {@link #load(Path)} with the environment value passed in, so tests need not mutate env. */
   static SecretBox load(String envValue, Path keyFile) {
     if (envValue != null && !envValue.isBlank()) {

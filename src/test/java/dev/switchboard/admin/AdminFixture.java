@@ -2,6 +2,7 @@ package dev.switchboard.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.store.AdminStore;
 import dev.switchboard.testing.TestGateway;
 import dev.switchboard.testing.TestGateway.Reply;
@@ -27,8 +28,11 @@ final class AdminFixture implements AutoCloseable {
   /** Every management answer's body, in order, for tests that scan them all. */
   final List<String> bodies = new CopyOnWriteArrayList<>();
 
+  private final Vertx vertx;
+
   AdminFixture(TestGateway gateway) {
     this.gateway = gateway;
+    this.vertx = gateway.vertx();
     AdminStore store = gateway.store().admin();
     AdminStore.User admin = store.userByName("admin").await();
     store.updateUser(admin.id(), null, null, FAST.encode(PASSWORD)).await();
@@ -42,6 +46,24 @@ final class AdminFixture implements AutoCloseable {
 
   static AdminFixture start(TestGateway.Builder builder) {
     return new AdminFixture(builder.start());
+  }
+
+  /** A gateway keeping its data in {@code db} (emptied first); skips the test, loudly, when that server is not configured. */
+  static AdminFixture start(Vertx vertx, AdminDb db) {
+    return start(vertx, db, TestGateway.builder(vertx));
+  }
+
+  static AdminFixture start(Vertx vertx, AdminDb db, TestGateway.Builder builder) {
+    SwitchboardConfig.Database database = AdminTestDatabases.http(vertx, db);
+    if (database != null) builder.database(database.type(), database.url());
+    return new AdminFixture(builder.start());
+  }
+
+  /** The first column of every row of {@code sql} on the gateway's database, as text. */
+  List<String> column(String sql) {
+    SwitchboardConfig.Database db = gateway.config().database();
+    if (db.isSqlite()) return gateway.query(sql).stream().map(row -> String.valueOf(row.values().iterator().next())).toList();
+    return AdminTestDatabases.column(vertx, db, sql);
   }
 
   static String hash(String password) {

@@ -28,11 +28,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class AuthApiTest {
 
+  /** Where this suite's gateway keeps its data; the PostgreSQL and MariaDB subclasses override it. */
+  AdminDb db() {
+    return AdminDb.SQLITE;
+  }
+
   private AdminFixture api;
 
   @BeforeEach
   void start(Vertx vertx) {
-    api = AdminFixture.start(vertx);
+    api = AdminFixture.start(vertx, db());
   }
 
   @AfterEach

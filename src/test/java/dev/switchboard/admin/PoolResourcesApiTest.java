@@ -28,6 +28,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class PoolResourcesApiTest {
 
+  /** Where this suite's gateway keeps its data; the PostgreSQL and MariaDB subclasses override it. */
+  AdminDb db() {
+    return AdminDb.SQLITE;
+  }
+
   private static final String UPSTREAM_SECRET = "upstream-secret-abcdef123456";
   private static final String DECLARED_KEY = "sk-declared-0123456789";
 
@@ -38,7 +43,7 @@ class PoolResourcesApiTest {
   @BeforeEach
   void start(Vertx vertx) {
     mock = MockUpstream.start(vertx).await();
-    api = AdminFixture.start(TestGateway.builder(vertx)
+    api = AdminFixture.start(vertx, db(), TestGateway.builder(vertx)
         .channel(TestGateway.channel("declared", mock.baseUrl(), "d1"))
         .clientKey("declared-key", DECLARED_KEY)
         .pricing("models", new JsonObject().put("d1", new JsonObject().put("input", 2.5).put("output", 10))));

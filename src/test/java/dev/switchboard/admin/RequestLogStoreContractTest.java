@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 abstract class RequestLogStoreContractTest {
 
   /** A database of this suite's own on the shared servers. */
-  static final String DATABASE = "switchboard_reqlog_it";
+  static final String DATABASE = "_reqlog_it";
   private static final long T0 = 1_700_000_000_000L;
 
   private Store store;

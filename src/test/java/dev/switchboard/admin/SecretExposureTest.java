@@ -32,13 +32,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class SecretExposureTest {
 
+  /** Where this suite's gateway keeps its data; the PostgreSQL and MariaDB subclasses override it. */
+  AdminDb db() {
+    return AdminDb.SQLITE;
+  }
+
   private static final String DECLARED_UPSTREAM = "declared-upstream-secret-0001";
   private static final String RUNTIME_UPSTREAM = "runtime-upstream-secret-0002";
   private static final String DECLARED_CLIENT = "sk-declared-client-0003";
 
   @Test
   void noAnswerCarriesASecret(Vertx vertx) throws Exception {
-    try (AdminFixture api = AdminFixture.start(TestGateway.builder(vertx)
+    try (AdminFixture api = AdminFixture.start(vertx, db(), TestGateway.builder(vertx)
         .channel(TestGateway.channel("declared", "http://127.0.0.1:9/v1", "d1").put("keys", new JsonArray().add(DECLARED_UPSTREAM)))
         .clientKey("declared", DECLARED_CLIENT))) {
       String admin = api.token("admin");
@@ -75,7 +80,7 @@ class SecretExposureTest {
       secrets.add(box.decrypt(sealedJwt));
       secrets.add(Files.readString(Path.of(api.gateway.config().security().masterKeyFile())).trim());
       api.gateway.store().admin().users().await().forEach(u -> secrets.add(u.passwordHash()));
-      api.gateway.query("SELECT secret_enc FROM credentials").forEach(row -> secrets.add((String) row.get("secret_enc")));
+      secrets.addAll(api.column("SELECT secret_enc FROM credentials"));
       // 7 named + sealed and plain JWT secret + master key + 3 password hashes + 2 sealed upstream keys
       assertEquals(15, secrets.size(), "every secret was collected");
 

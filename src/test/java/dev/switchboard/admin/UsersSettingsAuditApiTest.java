@@ -21,12 +21,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class UsersSettingsAuditApiTest {
 
+  /** Where this suite's gateway keeps its data; the PostgreSQL and MariaDB subclasses override it. */
+  AdminDb db() {
+    return AdminDb.SQLITE;
+  }
+
   private AdminFixture api;
   private String admin;
 
   @BeforeEach
   void start(Vertx vertx) {
-    api = AdminFixture.start(vertx);
+    api = AdminFixture.start(vertx, db());
     admin = api.token("admin");
   }
 

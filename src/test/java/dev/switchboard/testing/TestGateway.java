@@ -88,6 +88,7 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** The Vert.x instance the gateway runs on. */
   public Vertx vertx() {
     return vertx;
   }
@@ -278,6 +279,7 @@ public final class TestGateway implements AutoCloseable {
     private final JsonObject aliases = new JsonObject();
     private final JsonObject redis = new JsonObject();
     private JsonObject database;
+    private String masterKeyFile;
     private GatewayMetrics metrics;
 
     private Builder(Vertx vertx) {
@@ -318,13 +320,28 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
-    /** {@code redis.url}: limits, budgets and session bindings in that Redis. */
+    /**
+     * The {@code database} section ({@code type}, {@code url}); by default a SQLite file of the
+     * gateway's own. Two gateways given the same database (and master key) act as two instances.
+     */
+    public Builder database(String type, String url) {
+      database = new JsonObject().put("type", type).put("url", url);
+      return this;
+    }
+
+    /** {@code security.masterKeyFile}; by default a file of the gateway's own, created on start. */
+    public Builder masterKeyFile(Path file) {
+      masterKeyFile = file.toString();
+      return this;
+    }
+
     /** Another database than the temp SQLite file: {@code type}, {@code url}, {@code poolSize}. */
     public Builder database(JsonObject database) {
       this.database = database;
       return this;
     }
 
+    /** {@code redis.url}: limits, budgets and session bindings in that Redis. */
     public Builder redis(String url) {
       redis.put("url", url);
       return this;
@@ -374,8 +391,10 @@ public final class TestGateway implements AutoCloseable {
     public JsonObject yaml(Path dir) {
       JsonObject yaml = new JsonObject()
           .put("server", server.copy())
-          .put("database", new JsonObject().put("type", "sqlite").put("url", dir.resolve("switchboard.db").toString()))
-          .put("security", new JsonObject().put("masterKeyFile", dir.resolve("master.key").toString()))
+          .put("database", database != null ? database.copy()
+              : new JsonObject().put("type", "sqlite").put("url", dir.resolve("switchboard.db").toString()))
+          .put("security", new JsonObject().put("masterKeyFile",
+              masterKeyFile != null ? masterKeyFile : dir.resolve("master.key").toString()))
           .put("limits", limits.copy())
           .put("routing", routing.copy())
           .put("stats", stats.copy())
@@ -383,7 +402,6 @@ public final class TestGateway implements AutoCloseable {
           .put("management", management.copy())
           .put("channels", channels.copy())
           .put("apiKeys", apiKeys.copy());
-      if (database != null) yaml.put("database", database.copy());
       if (!groups.isEmpty()) yaml.put("groups", groups.copy());
       if (!aliases.isEmpty()) yaml.put("aliases", aliases.copy());
       if (!redis.isEmpty()) yaml.put("redis", redis.copy());

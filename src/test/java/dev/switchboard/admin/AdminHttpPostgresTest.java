@@ -1,0 +1,59 @@
+package dev.switchboard.admin;
+
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The main management HTTP suites with the gateway's data in PostgreSQL at {@code SWITCHBOARD_TEST_PG_URL}
+ * (skipped, loudly, when it is not set and no Docker engine answers). Nested here rather than one
+ * class per suite so they share one test JVM; every suite keeps its own gateway lifecycle.
+ */
+class AdminHttpPostgresTest {
+
+  @Nested
+  class AuthApi extends AuthApiTest {
+    @Override
+    AdminDb db() {
+      return AdminDb.POSTGRES;
+    }
+  }
+
+  @Nested
+  class RoleEnforcement extends RoleEnforcementTest {
+    @Override
+    AdminDb db() {
+      return AdminDb.POSTGRES;
+    }
+  }
+
+  @Nested
+  class PoolResourcesApi extends PoolResourcesApiTest {
+    @Override
+    AdminDb db() {
+      return AdminDb.POSTGRES;
+    }
+  }
+
+  @Nested
+  class InputSafety extends InputSafetyTest {
+    @Override
+    AdminDb db() {
+      return AdminDb.POSTGRES;
+    }
+  }
+
+  @Nested
+  class SecretExposure extends SecretExposureTest {
+    @Override
+    AdminDb db() {
+      return AdminDb.POSTGRES;
+    }
+  }
+
+  @Nested
+  class UsersSettingsAuditApi extends UsersSettingsAuditApiTest {
+    @Override
+    AdminDb db() {
+      return AdminDb.POSTGRES;
+    }
+  }
+}
