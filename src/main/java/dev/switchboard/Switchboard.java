@@ -13,6 +13,7 @@ import dev.switchboard.pricing.Pricing;
 import dev.switchboard.pricing.PricingVerticle;
 import dev.switchboard.select.Outcome;
 import dev.switchboard.select.Dispatcher;
+import dev.switchboard.select.HealthShare;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.select.RouteConfig;
 import dev.switchboard.select.Spend;
@@ -49,6 +50,7 @@ public final class Switchboard {
   /** The edges' deployments, stopped together: they share one listening socket. */
   private final List<String> edgeDeployments = new ArrayList<>();
   private Dispatcher dispatcher;
+  private HealthShare health = HealthShare.none();
   private int port;
   private int managementPort = -1;
 
@@ -83,13 +85,14 @@ public final class Switchboard {
   }
 
   private Future<Void> deploy(GatewayMetrics metrics, AdminContext admin) {
-    dispatcher = Dispatcher.create(vertx, config);
+    health = HealthShare.create(vertx, config);
+    dispatcher = Dispatcher.create(vertx, config, health);
     int edges = config.server().instances() > 0 ? config.server().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics), new DeploymentOptions())
+    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics, health), new DeploymentOptions())
         .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
@@ -150,6 +153,7 @@ public final class Switchboard {
     deployments.clear();
     return chain
         .eventually(() -> dispatcher == null ? Future.succeededFuture() : dispatcher.close())
+        .eventually(health::close)
         .eventually(() -> demo == null ? Future.succeededFuture() : demo.close())
         .eventually(store::close);
   }
