@@ -26,9 +26,14 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -44,7 +49,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * database, as separate processes would be): a 429 cooldown, a credential disabled by a 401 and
  * an open circuit on one instance are in force on the other at once and on an instance started
  * later; an answered probe clears the bench everywhere; a half-open credential is probed once
- * across instances. Each test has a {@code redis.prefix} of its own (pub/sub channels are shared
+ * across instances; an instance cut off from Redis serves on its own and catches up when it is back.
+ * Each test has a {@code redis.prefix} of its own (pub/sub channels are shared
  * by every database of a Redis server) and deletes its keys afterwards.
  */
 @ExtendWith(VertxExtension.class)
@@ -62,6 +68,7 @@ class SharedHealthRedisTest {
   private Vertx vertx;
   private MockUpstream x;
   private MockUpstream y;
+  private Relay relay;
 
   @BeforeAll
   static void findRedis() {
@@ -82,6 +89,7 @@ class SharedHealthRedisTest {
     try {
       for (String k : keys("*")) redis(Request.cmd(Command.DEL).arg(k));
       gateways.forEach(TestGateway::close);
+      if (relay != null) relay.close();
     } finally {
       others.forEach(v -> v.close().await());
     }
@@ -89,9 +97,13 @@ class SharedHealthRedisTest {
 
   /** An instance on a Vert.x of its own, configured by {@code config} over the shared Redis and prefix. */
   private TestGateway instance(UnaryOperator<TestGateway.Builder> config) {
+    return instance(redisUrl, config);
+  }
+
+  private TestGateway instance(String url, UnaryOperator<TestGateway.Builder> config) {
     Vertx own = Vertx.vertx();
     others.add(own);
-    TestGateway g = config.apply(TestGateway.builder(own).clientKey("client", KEY).redis(redisUrl).redisPrefix(prefix)).start();
+    TestGateway g = config.apply(TestGateway.builder(own).clientKey("client", KEY).redis(url).redisPrefix(prefix)).start();
     gateways.add(g);
     return g;
   }
@@ -284,5 +296,87 @@ class SharedHealthRedisTest {
     assertNull(skipped(a, "only"));
     for (int i = 0; i < 5; i++) assertEquals(200, call(a).status());
     assertFalse(keys("health:bench:*").stream().anyMatch(k -> k.contains(":open:")), "cleared in Redis");
+  }
+
+  @Test
+  void anInstanceCutOffFromRedisServesOnItsOwnAndCatchesUpWhenRedisIsBack() {
+    URI redis = URI.create(redisUrl);
+    relay = Relay.start(vertx, redis.getHost(), redis.getPort());
+    TestGateway a = instance(this::twoChannels);
+    TestGateway b = instance("redis://127.0.0.1:" + relay.port + redis.getPath(), this::twoChannels);
+    relay.cut();
+
+    x.enqueue(Behavior.rateLimited(30)); // then 200s
+    for (int i = 0; i < 10 && x.requestCount() == 0; i++) assertEquals(200, call(a).status());
+    assertEquals(1, x.requestCount());
+    assertTrue(eventually(vertx, () -> keys("health:bench:cooling:*").size() == 1), "a stored the cooldown");
+    for (int i = 0; i < 10; i++) {
+      Reply r = call(b);
+      assertEquals(200, r.status(), "Redis out of reach fails nothing: " + r.text());
+    }
+    assertEquals(0.0, peerTransitions(b, "cooling"), "b heard nothing");
+
+    relay.restore();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45); // b retries after 0.5 s, doubling
+    while (peerTransitions(b, "cooling") == 0 && System.nanoTime() < deadline) TestGateway.delay(vertx, 50).await();
+    assertEquals(1.0, peerTransitions(b, "cooling"), "b read the stored cooldown once it was back");
+    String why = skipped(b, "x");
+    assertTrue(why != null && why.startsWith("cooling for "), why);
+    int sent = x.requestCount();
+    for (int i = 0; i < 10; i++) assertEquals("y", channelOf(call(b)));
+    assertEquals(sent, x.requestCount());
+  }
+
+  /** A TCP relay to Redis that can be cut (listener closed, connections reset) and restored on the same port. */
+  private static final class Relay {
+    private final Vertx vertx;
+    private final NetClient client;
+    private final String host;
+    private final int targetPort;
+    private final List<NetSocket> open = new CopyOnWriteArrayList<>();
+    private NetServer server;
+    private int port;
+
+    private Relay(Vertx vertx, String host, int targetPort) {
+      this.vertx = vertx;
+      this.client = vertx.createNetClient();
+      this.host = host;
+      this.targetPort = targetPort;
+    }
+
+    static Relay start(Vertx vertx, String host, int targetPort) {
+      Relay r = new Relay(vertx, host, targetPort);
+      r.listen(0);
+      return r;
+    }
+
+    private void listen(int at) {
+      server = vertx.createNetServer().connectHandler(in -> {
+        in.pause();
+        open.add(in);
+        client.connect(targetPort, host).onSuccess(out -> {
+          open.add(out);
+          in.pipeTo(out);
+          out.pipeTo(in);
+          in.resume();
+        }).onFailure(err -> in.close());
+      });
+      port = server.listen(at, "127.0.0.1").await().actualPort();
+    }
+
+    void cut() {
+      server.close().await();
+      open.forEach(NetSocket::close);
+      open.clear();
+    }
+
+    void restore() {
+      listen(port);
+    }
+
+    void close() {
+      cut();
+      client.close().await();
+    }
   }
 }
