@@ -50,7 +50,9 @@ final class RedisHealthShare implements HealthShare {
   private Context context;
   private Consumer<BenchEvent> onPeer;
   private RedisConnection connection;
-  private boolean closed;
+  /** Bumped when a connection is given up: a connect that completes later for an older attempt is closed at once. */
+  private int attempt;
+  private volatile boolean closed;
   private long retryMs = FIRST_RETRY_MS;
   private int inFlight;
 
@@ -129,7 +131,12 @@ final class RedisHealthShare implements HealthShare {
   }
 
   private Future<Void> subscribe() {
+    int mine = ++attempt;
     return subscriber.connect().compose(conn -> {
+      if (closed || mine != attempt) {
+        conn.close();
+        return Future.failedFuture("superseded");
+      }
       conn.handler(this::onMessage);
       conn.exceptionHandler(err -> lost(conn, err));
       conn.endHandler(v -> lost(conn, null));
@@ -199,7 +206,7 @@ final class RedisHealthShare implements HealthShare {
     retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     vertx.setTimer(delay, id -> {
       if (closed || connection != null) return;
-      subscribe().compose(v -> load()).onComplete(ar -> {
+      subscribe().compose(v -> load()).timeout(START_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
         if (closed) return;
         if (ar.failed()) {
           outage(ar.cause());
@@ -215,6 +222,7 @@ final class RedisHealthShare implements HealthShare {
   }
 
   private void dropConnection() {
+    attempt++;
     RedisConnection conn = connection;
     connection = null;
     if (conn != null) conn.close();

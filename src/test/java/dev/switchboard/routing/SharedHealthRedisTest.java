@@ -97,13 +97,13 @@ class SharedHealthRedisTest {
 
   /** An instance on a Vert.x of its own, configured by {@code config} over the shared Redis and prefix. */
   private TestGateway instance(UnaryOperator<TestGateway.Builder> config) {
-    return instance(redisUrl, config);
+    return instance(redisUrl, prefix, config);
   }
 
-  private TestGateway instance(String url, UnaryOperator<TestGateway.Builder> config) {
+  private TestGateway instance(String url, String keyPrefix, UnaryOperator<TestGateway.Builder> config) {
     Vertx own = Vertx.vertx();
     others.add(own);
-    TestGateway g = config.apply(TestGateway.builder(own).clientKey("client", KEY).redis(url).redisPrefix(prefix)).start();
+    TestGateway g = config.apply(TestGateway.builder(own).clientKey("client", KEY).redis(url).redisPrefix(keyPrefix)).start();
     gateways.add(g);
     return g;
   }
@@ -150,6 +150,7 @@ class SharedHealthRedisTest {
   void a429OnOneInstanceKeepsTheOtherOffTheCredentialUntilItsRetryAfterHasPassed() {
     TestGateway a = instance(this::twoChannels);
     TestGateway b = instance(this::twoChannels);
+    TestGateway elsewhere = instance(redisUrl, prefix + "other:", this::twoChannels); // another deployment, same Redis
     x.enqueue(Behavior.rateLimited(3)); // then 200s
     long sentBefore429 = 0;
     for (int i = 0; i < 10 && x.requestCount() == 0; i++) {
@@ -161,6 +162,9 @@ class SharedHealthRedisTest {
     assertEquals(0.0, transitions(b, "cooling"), "counted once, where it happened");
     assertEquals(1.0, transitions(a, "cooling"));
     assertEquals(1, keys("health:bench:cooling:*").size(), "stored under the prefix");
+    assertFalse(keys("aff:*").isEmpty(), "session bindings under the prefix too");
+    assertEquals(0.0, peerTransitions(elsewhere, "cooling"), "a deployment with another prefix hears nothing");
+    assertNull(skipped(elsewhere, "x"));
 
     // every request b answers before sentBefore429 + 3 s is inside the cooldown: none may go to x
     long cooldownFloor = sentBefore429 + 3_000;
@@ -303,7 +307,7 @@ class SharedHealthRedisTest {
     URI redis = URI.create(redisUrl);
     relay = Relay.start(vertx, redis.getHost(), redis.getPort());
     TestGateway a = instance(this::twoChannels);
-    TestGateway b = instance("redis://127.0.0.1:" + relay.port + redis.getPath(), this::twoChannels);
+    TestGateway b = instance("redis://127.0.0.1:" + relay.port + redis.getPath(), prefix, this::twoChannels);
     relay.cut();
 
     x.enqueue(Behavior.rateLimited(30)); // then 200s
