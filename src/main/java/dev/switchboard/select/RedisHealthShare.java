@@ -36,6 +36,14 @@ final class RedisHealthShare implements HealthShare {
   /** Writes waiting on a slow Redis past this are dropped: the local health stands, the peers miss one. */
   private static final int MAX_IN_FLIGHT = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RedisHealthShare.class);
+  /** KEYS: the probe claim. ARGV: this instance, ttl. Free, or ours already (an active check gave it back here): claimed. */
+  static final String CLAIM = """
+      local holder = redis.call('GET', KEYS[1])
+      if holder == ARGV[1] then return 1 end
+      if holder then return 0 end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      return 1
+      """;
 
   private final Vertx vertx;
   private final Redis client;
@@ -98,8 +106,11 @@ final class RedisHealthShare implements HealthShare {
       long ttl = e.until() - now + (e.state() == Bench.State.COOLING ? 0 : keepMs);
       if (ttl > 0) batch.add(Request.cmd(Command.SET).arg(key).arg(payload).arg("PX").arg(ttl));
     }
-    // a bench set again or cleared is the end of its probe, wherever it ran
-    if (e.state() != Bench.State.COOLING) batch.add(Request.cmd(Command.DEL).arg(probeKey(e.target(), e.modelKey())));
+    // A probe that answered ends its claim. One that failed keeps it until the new bench's time is
+    // up: an instance that has not heard of the new bench yet must not probe the old one again.
+    String probe = probeKey(e.target(), e.modelKey());
+    if (e.cleared()) batch.add(Request.cmd(Command.DEL).arg(probe));
+    else if (e.state() != Bench.State.COOLING) batch.add(Request.cmd(Command.PEXPIREAT).arg(probe).arg(e.until()));
     batch.add(Request.cmd(Command.PUBLISH).arg(channel).arg(payload));
     inFlight++;
     client.batch(batch).timeout(START_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
@@ -113,9 +124,9 @@ final class RedisHealthShare implements HealthShare {
   public Future<Boolean> claimProbe(Bench bench, long ttlMs) {
     if (closed) return Future.succeededFuture(true);
     String model = bench.model() == null ? "" : bench.model();
-    return client.send(Request.cmd(Command.SET).arg(probeKey(bench.target(), model)).arg(instance).arg("NX").arg("PX")
+    return client.send(Request.cmd(Command.EVAL).arg(CLAIM).arg(1).arg(probeKey(bench.target(), model)).arg(instance)
             .arg(Math.max(1, ttlMs)))
-        .map(r -> r != null) // no reply: another instance holds the probe
+        .map(r -> r.toInteger() == 1)
         .timeout(CLAIM_WAIT_MS, TimeUnit.MILLISECONDS)
         .otherwise(err -> {
           outage(err);

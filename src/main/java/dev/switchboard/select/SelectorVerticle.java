@@ -74,7 +74,7 @@ public final class SelectorVerticle extends VerticleBase {
       if (measured) publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
     });
     if (routing.healthCheckIntervalMs() > 0) {
-      checks = new ActiveChecks(vertx, routing.connectTimeoutMs(), routing.firstByteTimeoutMs(), ActiveChecks.OPENAI_MODELS);
+      checks = new ActiveChecks(vertx, routing.connectTimeoutMs(), routing.firstByteTimeoutMs(), ActiveChecks.OPENAI_MODELS, share);
       vertx.setPeriodic(routing.healthCheckIntervalMs(), id -> checks.run(snapshot, System.currentTimeMillis(), this::onProbe));
     }
     // the benches other instances set before this one started, then theirs as they happen
