@@ -15,6 +15,7 @@ import dev.switchboard.pricing.Pricing;
 import dev.switchboard.pricing.PricingVerticle;
 import dev.switchboard.select.Outcome;
 import dev.switchboard.select.Dispatcher;
+import dev.switchboard.select.HealthShare;
 import dev.switchboard.select.PoolSnapshot;
 import dev.switchboard.select.RouteConfig;
 import dev.switchboard.select.Spend;
@@ -61,6 +62,7 @@ public final class Switchboard {
   /** The management API's Redis client (login counters), when {@code redis.url} is set. */
   private Redis adminRedis;
   private volatile boolean deployed;
+  private HealthShare health = HealthShare.none();
   private int port;
   private int managementPort = -1;
 
@@ -100,7 +102,7 @@ public final class Switchboard {
     String url = config.redis().url();
     if (url == null) return admin.attach(config, pricing);
     adminRedis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(4).setMaxPoolWaiting(10_000));
-    return admin.attach(config, pricing, notices, adminRedis, ChangeNotices.REDIS_PREFIX);
+    return admin.attach(config, pricing, notices, adminRedis, config.redis().prefix());
   }
 
   /**
@@ -113,7 +115,7 @@ public final class Switchboard {
   private Future<Void> listenForChanges() {
     String url = config.redis().url();
     if (url == null) return Future.succeededFuture();
-    return ChangeNotices.redis(vertx, url, ChangeNotices.REDIS_PREFIX, this::reloadFromStore).map(started -> {
+    return ChangeNotices.redis(vertx, url, config.redis().prefix(), this::reloadFromStore).map(started -> {
       notices = started;
       return null;
     });
@@ -127,13 +129,14 @@ public final class Switchboard {
   }
 
   private Future<Void> deploy(GatewayMetrics metrics, AdminContext admin) {
-    dispatcher = Dispatcher.create(vertx, config);
+    health = HealthShare.create(vertx, config);
+    dispatcher = Dispatcher.create(vertx, config, health);
     int edges = config.server().instances() > 0 ? config.server().instances()
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics), new DeploymentOptions())
+    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics, health), new DeploymentOptions())
         .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
@@ -197,6 +200,7 @@ public final class Switchboard {
         .eventually(() -> notices.close())
         .eventually(() -> adminRedis == null ? Future.succeededFuture() : adminRedis.close())
         .eventually(() -> dispatcher == null ? Future.succeededFuture() : dispatcher.close())
+        .eventually(health::close)
         .eventually(() -> demo == null ? Future.succeededFuture() : demo.close())
         .eventually(store::close);
   }

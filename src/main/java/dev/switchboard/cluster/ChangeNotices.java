@@ -11,9 +11,6 @@ import io.vertx.core.Vertx;
  */
 public interface ChangeNotices {
 
-  /** Where every Redis name of the gateway starts (limits, bindings, login counters, this channel). */
-  String REDIS_PREFIX = "sb:";
-
   /** Fire and forget: a notice that could not be sent is logged; the change itself is already stored. */
   void announce(String what);
 

@@ -88,6 +88,11 @@ public final class ConfigLoader {
     if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
       throw new ConfigException("redis.url", "must start with redis:// or rediss://");
     }
+    String redisPrefix = r.string("prefix", SwitchboardConfig.Redis.DEFAULT_PREFIX);
+    if (!REDIS_PREFIX.matcher(redisPrefix).matches()) {
+      throw new ConfigException("redis.prefix", "must be 1 to 64 letters, digits or _ . : - (no spaces or glob characters), got '"
+          + redisPrefix + "'");
+    }
 
     Section l = Section.of("limits", top.raw("limits"), EnvOverrides.SECTIONS.get("limits"));
     var limits = new SwitchboardConfig.Limits(l.bytes("maxBodyBytes", 20L * 1024 * 1024, 1024),
@@ -110,10 +115,12 @@ public final class ConfigLoader {
     var security = new SwitchboardConfig.Security(se.string("masterKeyFile", "data/master.key"));
 
     List<ChannelConfig> channels = channels(top);
-    return new SwitchboardConfig(server, database, new SwitchboardConfig.Redis(redisUrl), limits, routing, stats,
+    return new SwitchboardConfig(server, database, new SwitchboardConfig.Redis(redisUrl, redisPrefix), limits, routing, stats,
         security, channels, apiKeys(top), PricingConfig.parse(top.raw("pricing")), management(top),
         GroupsLoader.groups(top, channels), GroupsLoader.aliases(top));
   }
+
+  private static final java.util.regex.Pattern REDIS_PREFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
   private static final Set<String> JWT_ALGORITHMS = Set.of("HS256", "RS256", "ES256");
 

@@ -18,7 +18,7 @@ final class EnvOverrides {
   static final Map<String, Set<String>> SECTIONS = Map.ofEntries(
       Map.entry("server", Set.of("host", "port", "instances", "shutdownGrace", "keepAlive")),
       Map.entry("database", Set.of("type", "url", "poolSize")),
-      Map.entry("redis", Set.of("url")),
+      Map.entry("redis", Set.of("url", "prefix")),
       Map.entry("limits", Set.of("maxBodyBytes", "maxSseEventBytes")),
       Map.entry("routing", Set.of("retries", "connectTimeout", "firstByteTimeout", "idleTimeout", "retryBackoff", "maxCooldown",
           "maxErrorCount", "errorWindow", "circuitOpen", "affinityTtl", "healthCheckInterval")),

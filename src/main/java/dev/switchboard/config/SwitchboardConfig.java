@@ -40,8 +40,19 @@ public record SwitchboardConfig(
     }
   }
 
-  /** Optional; {@code url} null when Redis is not used. */
-  public record Redis(String url) {}
+  /**
+   * Optional; {@code url} null when Redis is not used. {@code prefix} begins every key and the
+   * health channel ({@code <prefix>lim:}, {@code <prefix>aff:}, {@code <prefix>health…}), so
+   * deployments sharing a Redis keep apart.
+   */
+  public record Redis(String url, String prefix) {
+
+    public static final String DEFAULT_PREFIX = "sb:";
+
+    public Redis(String url) {
+      this(url, DEFAULT_PREFIX);
+    }
+  }
 
   public record Limits(long maxBodyBytes, int maxSseEventBytes) {}
 

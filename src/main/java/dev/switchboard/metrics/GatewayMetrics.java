@@ -44,6 +44,7 @@ public final class GatewayMetrics {
   private final DistributionSummary requestBytes;
   private final Counter keepAlives;
   private final ConcurrentHashMap<String, Counter> healthTransitions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> peerHealthTransitions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> benched = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> genAiDuration = new ConcurrentHashMap<>();
@@ -116,6 +117,17 @@ public final class GatewayMetrics {
   public void healthTransition(String to) {
     healthTransitions.computeIfAbsent(to, t -> Counter.builder("switchboard_health_transitions_total")
         .description("Health transitions of upstream credentials, by the state entered").tags("to", t)
+        .register(registry)).increment();
+  }
+
+  /**
+   * A health transition another instance made and shared through Redis (or that follows from one
+   * of its benches here: cooled down, half-open); kept apart so a transition is counted once in
+   * {@code switchboard_health_transitions_total}, by the instance where it happened.
+   */
+  public void peerHealthTransition(String to) {
+    peerHealthTransitions.computeIfAbsent(to, t -> Counter.builder("switchboard_health_peer_transitions_total")
+        .description("Health transitions received from other gateway instances, by the state entered").tags("to", t)
         .register(registry)).increment();
   }
 

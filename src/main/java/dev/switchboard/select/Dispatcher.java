@@ -40,23 +40,38 @@ public final class Dispatcher {
   private final Limiter limiter;
   private final SessionAffinity affinity;
   private final long affinityTtlMs;
+  private final HealthShare health;
 
   public Dispatcher(Vertx vertx, Limiter limiter, SessionAffinity affinity, long affinityTtlMs) {
+    this(vertx, limiter, affinity, affinityTtlMs, HealthShare.none());
+  }
+
+  Dispatcher(Vertx vertx, Limiter limiter, SessionAffinity affinity, long affinityTtlMs, HealthShare health) {
     this.vertx = vertx;
     this.limiter = limiter;
     this.affinity = affinity;
     this.affinityTtlMs = affinityTtlMs;
+    this.health = health;
   }
 
   /** Counters and bindings in Redis when {@code redis.url} is set (exact across instances, kept across restarts), else in memory. */
   public static Dispatcher create(Vertx vertx, SwitchboardConfig config) {
+    return create(vertx, config, HealthShare.none());
+  }
+
+  /**
+   * As {@link #create(Vertx, SwitchboardConfig)}; with a shared {@code health}, the probe of a
+   * half-open bench is also claimed across instances. The caller closes {@code health}.
+   */
+  public static Dispatcher create(Vertx vertx, SwitchboardConfig config, HealthShare health) {
     String url = config.redis().url();
     if (url == null) {
-      return new Dispatcher(vertx, Limiter.local(), SessionAffinity.local(1_000_000), config.routing().affinityTtlMs());
+      return new Dispatcher(vertx, Limiter.local(), SessionAffinity.local(1_000_000), config.routing().affinityTtlMs(), health);
     }
     Redis client = Redis.createClient(vertx, Limiter.redisOptions(url));
-    return new Dispatcher(vertx, Limiter.redis(client, "sb:lim:"), SessionAffinity.redis(client, "sb:aff:"),
-        config.routing().affinityTtlMs());
+    String prefix = config.redis().prefix();
+    return new Dispatcher(vertx, Limiter.redis(client, prefix + "lim:"), SessionAffinity.redis(client, prefix + "aff:"),
+        config.routing().affinityTtlMs(), health);
   }
 
   /** Expiry (401), the key's model list (404) and its rate, concurrency and budget limits (429 with retry-after). */
@@ -104,15 +119,31 @@ public final class Dispatcher {
       PickTrace trace) {
     Lease lease = pool.pick(model, full == null ? tried : full, now, preferred, full == null ? trace : new ChoiceOnly(trace));
     if (lease == null) return Future.succeededFuture();
+    Bench probe = health == HealthShare.none() ? null : pool.probing(lease, now);
+    if (probe == null) return withinLimits(pool, model, tried, preferred, now, full, lease, trace);
+    // this instance claimed the probe; another instance may have claimed it first
+    return health.claimProbe(probe, probe.probeTimeoutMs()).compose(mine -> {
+      if (mine) return withinLimits(pool, model, tried, preferred, now, full, lease, trace);
+      trace.skipped(lease.channelName(), lease.credentialId(), lease.upstreamModel(), "half-open, probed by another instance");
+      return leaseWithin(pool, model, tried, preferred, now, without(full == null ? tried : full, lease.target()), trace);
+    });
+  }
+
+  private static Set<Long> without(Set<Long> skip, long target) {
+    Set<Long> out = new HashSet<>(skip);
+    out.add(target);
+    return out;
+  }
+
+  private Future<Lease> withinLimits(PoolSnapshot pool, String model, Set<Long> tried, long preferred, long now, Set<Long> full,
+      Lease lease, PickTrace trace) {
     Rates rates = pool.channelRules(lease.channelId()).limits();
     if (!rates.any()) return Future.succeededFuture(lease);
     return limiter.acquire(LimitSet.forTarget(lease.target(), rates).all(), now).compose(a -> {
       if (a.admitted()) return Future.succeededFuture(lease);
       trace.skipped(lease.channelName(), lease.credentialId(), lease.upstreamModel(),
           "over its own " + a.limit().substring(a.limit().lastIndexOf(':') + 1) + " limit");
-      Set<Long> skip = new HashSet<>(full == null ? tried : full);
-      skip.add(lease.target());
-      return leaseWithin(pool, model, tried, preferred, now, skip, trace);
+      return leaseWithin(pool, model, tried, preferred, now, without(full == null ? tried : full, lease.target()), trace);
     });
   }
 

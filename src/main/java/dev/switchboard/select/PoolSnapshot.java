@@ -286,6 +286,16 @@ public final class PoolSnapshot {
     return null;
   }
 
+  /** The half-open bench a lease from {@link #pick} probes, or null when it is an ordinary lease. */
+  Bench probing(Lease lease, long now) {
+    List<Bench> list = benches.get(lease.target());
+    if (list == null) return null;
+    for (Bench b : list) {
+      if (b.covers(lease.upstreamModel()) && b.wantsProbe(now)) return b;
+    }
+    return null;
+  }
+
   /** The fastest base URL by measured latency; unmeasured ones first, and another one now and then. */
   private String baseUrl(Channel ch) {
     List<String> urls = ch.baseUrls();

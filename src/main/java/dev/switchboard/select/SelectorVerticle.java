@@ -30,6 +30,7 @@ public final class SelectorVerticle extends VerticleBase {
 
   private final Store store;
   private final Health health;
+  private final HealthShare share;
   private final RouteConfig routes;
   private final GatewayMetrics metrics;
   private final Telemetry.Book book = new Telemetry.Book();
@@ -45,13 +46,22 @@ public final class SelectorVerticle extends VerticleBase {
   }
 
   public SelectorVerticle(Store store, SwitchboardConfig.Routing routing, RouteConfig routes, GatewayMetrics metrics) {
+    this(store, routing, routes, metrics, HealthShare.none());
+  }
+
+  /** With {@code share}, benches are shared with the other instances of the deployment (through Redis). */
+  public SelectorVerticle(Store store, SwitchboardConfig.Routing routing, RouteConfig routes, GatewayMetrics metrics,
+      HealthShare share) {
     this.store = store;
     this.routing = routing;
     this.routes = routes;
     this.metrics = metrics;
+    this.share = share;
     this.health = new Health(routing, to -> {
       if (metrics != null) metrics.healthTransition(to);
-    });
+    }, to -> {
+      if (metrics != null) metrics.peerHealthTransition(to);
+    }, event -> share.publish(event, System.currentTimeMillis()));
   }
 
   @Override
@@ -71,16 +81,23 @@ public final class SelectorVerticle extends VerticleBase {
       if (measured) publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
     });
     if (routing.healthCheckIntervalMs() > 0) {
-      checks = new ActiveChecks(vertx, routing.connectTimeoutMs(), routing.firstByteTimeoutMs(), ActiveChecks.OPENAI_MODELS);
+      checks = new ActiveChecks(vertx, routing.connectTimeoutMs(), routing.firstByteTimeoutMs(), ActiveChecks.OPENAI_MODELS, share);
       vertx.setPeriodic(routing.healthCheckIntervalMs(), id -> checks.run(snapshot, System.currentTimeMillis(), this::onProbe));
     }
     vertx.setPeriodic(SPEND_SAVE_MS, id -> saveSpend());
     // quotas come from the configuration: without any, there is nothing stored to read
-    return reload().compose(p -> !book.hasQuotas() ? Future.succeededFuture() : store.channelSpend().map(totals -> {
+    Future<Void> spend = reload().compose(p -> !book.hasQuotas() ? Future.succeededFuture() : store.channelSpend().map(totals -> {
       book.stored(totals);
       publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
       return null;
     }));
+    // the benches other instances set before this one started, then theirs as they happen
+    return spend.compose(v -> share.start(vertx, this::onPeer)).onSuccess(stored -> {
+      long now = System.currentTimeMillis();
+      boolean changed = false;
+      for (BenchEvent e : stored) changed |= health.applyPeer(e, now);
+      if (changed) publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
+    });
   }
 
   @Override
@@ -136,6 +153,12 @@ public final class SelectorVerticle extends VerticleBase {
     book.apply(outcome);
     measured = true;
     if (health.apply(outcome, System.currentTimeMillis())) {
+      publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
+    }
+  }
+
+  private void onPeer(BenchEvent event) {
+    if (health.applyPeer(event, System.currentTimeMillis())) {
       publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
     }
   }

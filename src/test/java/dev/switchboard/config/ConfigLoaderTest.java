@@ -245,6 +245,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theRedisPrefixDefaultsToSbAndRejectsSpacesGlobCharactersAndLengthOver64() {
+    assertEquals("sb:", parse("").redis().prefix());
+    assertEquals("team-a:", parse("redis: {url: 'redis://cache', prefix: 'team-a:'}").redis().prefix());
+    assertEquals("blue.", parse("", Map.of("SWITCHBOARD_REDIS_PREFIX", "blue.")).redis().prefix());
+    assertEquals("sb:", parse("redis: {prefix: ''}").redis().prefix(), "empty is unset, as everywhere");
+    rejects("redis.prefix", "redis: {prefix: 'a b:'}");
+    rejects("redis.prefix", "redis: {prefix: 'sb*:'}");
+    rejects("redis.prefix", "redis: {prefix: '" + "p".repeat(65) + "'}");
+  }
+
+  @Test
   void everyUpstreamTypeIsAcceptedAndVendorsGetTheirOwnBaseUrl() {
     var channels = parse("""
         channels:

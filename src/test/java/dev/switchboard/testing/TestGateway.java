@@ -347,6 +347,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** {@code redis.prefix}: the keys and health channel of this deployment in that Redis. */
+    public Builder redisPrefix(String prefix) {
+      redis.put("prefix", prefix);
+      return this;
+    }
+
     /** A {@code routing} key: retries, connectTimeout, firstByteTimeout, idleTimeout, retryBackoff. */
     public Builder routing(String key, Object value) {
       routing.put(key, value);
