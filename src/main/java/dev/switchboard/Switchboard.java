@@ -4,6 +4,7 @@ import dev.switchboard.admin.AdminBootstrap;
 import dev.switchboard.admin.AdminContext;
 import dev.switchboard.admin.AdminVerticle;
 import dev.switchboard.bus.LocalCodec;
+import dev.switchboard.config.LiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.demo.DemoUpstream;
 import dev.switchboard.edge.EdgeVerticle;
@@ -41,7 +42,11 @@ import java.util.List;
 public final class Switchboard {
 
   private final Vertx vertx;
+  /** The configuration as loaded at start: what only a restart changes is read from it. */
   private final SwitchboardConfig config;
+  /** The configuration in force, replaced by a reload. */
+  private final LiveConfig live;
+  private final ConfigReload reload;
   private final Store store;
   private final DemoUpstream demo;
   private final PriceService pricing;
@@ -52,30 +57,38 @@ public final class Switchboard {
   private int port;
   private int managementPort = -1;
 
-  private Switchboard(Vertx vertx, SwitchboardConfig config, Store store, DemoUpstream demo) {
+  private Switchboard(Vertx vertx, LiveConfig live, Store store, DemoUpstream demo) {
     this.vertx = vertx;
-    this.config = config;
+    this.config = live.get();
+    this.live = live;
     this.store = store;
     this.demo = demo;
     this.pricing = new PriceService(store);
+    this.reload = new ConfigReload(vertx, live, store, pricing);
   }
 
   /** Opens the store, syncs declared channels and keys, and deploys every verticle. */
   public static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics) {
+    return start(vertx, new LiveConfig(config, null), metrics, null);
+  }
+
+  /** With the file to read again on a configuration reload ({@link LiveConfig#reread()}). */
+  public static Future<Switchboard> start(Vertx vertx, LiveConfig config, GatewayMetrics metrics) {
     return start(vertx, config, metrics, null);
   }
 
-  static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, DemoUpstream demo) {
+  static Future<Switchboard> start(Vertx vertx, LiveConfig live, GatewayMetrics metrics, DemoUpstream demo) {
+    SwitchboardConfig config = live.get();
     LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, Spend.class, UsageRecord.class, WorkerJob.class,
         WorkerJob.Result.class);
     return vertx.executeBlocking(() -> SecretBox.load(Path.of(config.security().masterKeyFile())))
         .compose(secrets -> Store.open(vertx, config.database(), secrets).compose(store -> {
-          Switchboard app = new Switchboard(vertx, config, store, demo);
+          Switchboard app = new Switchboard(vertx, live, store, demo);
           return store.syncDeclaredChannels(config.channels())
               .compose(v -> store.syncDeclaredKeys(config.apiKeys()))
               .compose(v -> !config.management().enabled() ? Future.succeededFuture((AdminContext) null)
                   : AdminBootstrap.prepare(vertx, store, secrets, config.management(),
-                      System.getenv(AdminBootstrap.ADMIN_PASSWORD_ENV)).map(admin -> admin.attach(config, app.pricing)))
+                      System.getenv(AdminBootstrap.ADMIN_PASSWORD_ENV)).map(admin -> admin.attach(live, app.pricing, app.reload)))
               .compose(admin -> app.deploy(metrics, admin))
               .map(app)
               .recover(err -> app.stop().transform(x -> Future.failedFuture(err)));
@@ -89,7 +102,7 @@ public final class Switchboard {
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics), new DeploymentOptions())
+    return deployOne(new SelectorVerticle(store, config.routing(), () -> RouteConfig.from(live.get(), prices(pricing)), metrics), new DeploymentOptions())
         .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
@@ -180,7 +193,13 @@ public final class Switchboard {
     return store;
   }
 
+  /** The configuration in force (after any reload). */
   public SwitchboardConfig config() {
-    return config;
+    return live.get();
+  }
+
+  /** Reads the configuration file again and applies what may change at run time. */
+  public ConfigReload reloader() {
+    return reload;
   }
 }

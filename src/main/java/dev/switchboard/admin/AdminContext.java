@@ -1,5 +1,7 @@
 package dev.switchboard.admin;
 
+import dev.switchboard.ConfigReload;
+import dev.switchboard.config.LiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.pricing.PriceService;
 import dev.switchboard.store.Store;
@@ -19,30 +21,38 @@ public final class AdminContext {
   final List<PubSecKeyOptions> keys;
   final Passwords passwords;
   final LoginLimiter limiter;
-  /** The whole configuration ({@code GET /config}, probe timeouts); null before {@link #attach}. */
-  final SwitchboardConfig gateway;
+  /** The configuration in force ({@code GET /config}, probe timeouts, the file's groups); null before {@link #attach}. */
+  final LiveConfig live;
+  /** Reads the file again ({@code POST /config/reload}); null before {@link #attach}. */
+  final ConfigReload reload;
   /** The price book's owner, reloaded after a price change; null before {@link #attach}. */
   final PriceService prices;
 
   AdminContext(Store store, SwitchboardConfig.Management config, List<PubSecKeyOptions> keys, Passwords passwords,
       LoginLimiter limiter) {
-    this(store, config, keys, passwords, limiter, null, null);
+    this(store, config, keys, passwords, limiter, null, null, null);
   }
 
   private AdminContext(Store store, SwitchboardConfig.Management config, List<PubSecKeyOptions> keys, Passwords passwords,
-      LoginLimiter limiter, SwitchboardConfig gateway, PriceService prices) {
+      LoginLimiter limiter, LiveConfig live, PriceService prices, ConfigReload reload) {
     this.store = store;
     this.config = config;
     this.keys = keys;
     this.passwords = passwords;
     this.limiter = limiter;
-    this.gateway = gateway;
+    this.live = live;
     this.prices = prices;
+    this.reload = reload;
   }
 
-  /** The same context with the running gateway's configuration and price service. */
-  public AdminContext attach(SwitchboardConfig gateway, PriceService prices) {
-    return new AdminContext(store, config, keys, passwords, limiter, gateway, prices);
+  /** The same context with the running gateway's configuration, price service and reload. */
+  public AdminContext attach(LiveConfig live, PriceService prices, ConfigReload reload) {
+    return new AdminContext(store, config, keys, passwords, limiter, live, prices, reload);
+  }
+
+  /** The configuration in force, or null when none is attached. */
+  SwitchboardConfig gateway() {
+    return live == null ? null : live.get();
   }
 
   public SwitchboardConfig.Management config() {

@@ -5,7 +5,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code schema_version}. Each migration runs in its own transaction together with its
  * version row, so a re-open applies nothing twice. MySQL commits DDL implicitly, so there the
  * statements are written to be re-runnable ({@code IF NOT EXISTS}) where MySQL allows it.
- * Append new migrations at the end; never edit an applied one.
+ * Append new migrations at the end (in version order); never edit an applied one. A pending
+ * migration runs even when a higher number is recorded already.
  */
 final class Migrations {
 
@@ -29,7 +32,9 @@ final class Migrations {
           Migrations::initial),
       new Migration(2, "usage accounting: user, group, protocols, cache writes, cost; prices; hourly rollups",
           UsageMigration::statements),
-      new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management));
+      new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management),
+      // 4 belongs to another branch; versions apply in order and a gap is skipped
+      new Migration(5, "groups and model aliases managed over the API", Migrations::routes));
 
   private Migrations() {}
 
@@ -44,11 +49,15 @@ final class Migrations {
         + "version INTEGER PRIMARY KEY, description " + dialect.varchar(255) + " NOT NULL, "
         + "applied_at " + dialect.longType() + " NOT NULL)" + dialect.tableOptions();
     return pool.query(createVersionTable).execute()
-        .compose(v -> pool.query("SELECT MAX(version) AS v FROM schema_version").execute())
+        .compose(v -> pool.query("SELECT version FROM schema_version").execute())
         .compose(rows -> {
-          Row row = rows.iterator().next();
-          Integer current = row.getValue("v") == null ? 0 : row.getInteger("v");
-          return applyFrom(pool, dialect, current, 0, target);
+          Set<Integer> applied = new HashSet<>();
+          int current = 0;
+          for (Row row : rows) {
+            applied.add(row.getInteger("version"));
+            current = Math.max(current, row.getInteger("version"));
+          }
+          return applyFrom(pool, dialect, applied, current, 0, target);
         });
   }
 
@@ -57,17 +66,22 @@ final class Migrations {
     return ALL.get(ALL.size() - 1).version();
   }
 
-  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, int current, int index, int target) {
+  /**
+   * Applies, in order, every migration up to {@code target} that is not recorded: by set, not by
+   * the highest number, so a migration numbered below one already applied (branches take their
+   * numbers apart and merge in any order) still runs.
+   */
+  private static Future<Integer> applyFrom(Pool pool, Dialect dialect, Set<Integer> applied, int current, int index, int target) {
     if (index == ALL.size() || ALL.get(index).version() > target) {
       return Future.succeededFuture(current);
     }
     Migration m = ALL.get(index);
-    if (m.version() <= current) {
-      return applyFrom(pool, dialect, current, index + 1, target);
+    if (applied.contains(m.version())) {
+      return applyFrom(pool, dialect, applied, current, index + 1, target);
     }
     return Transactions.run(pool, dialect, conn -> run(conn, dialect, m))
         .onSuccess(v -> LOG.info("Applied schema migration {}: {}", m.version(), m.description()))
-        .compose(v -> applyFrom(pool, dialect, m.version(), index + 1, target));
+        .compose(v -> applyFrom(pool, dialect, applied, Math.max(current, m.version()), index + 1, target));
   }
 
   private static Future<Void> run(SqlConnection conn, Dialect dialect, Migration m) {
@@ -111,6 +125,25 @@ final class Migrations {
         // null = never expires; the prefix is what a listing shows of a key created at run time
         "ALTER TABLE api_keys ADD COLUMN expires_at " + lng,
         "ALTER TABLE api_keys ADD COLUMN key_prefix " + d.varchar(32));
+  }
+
+  private static List<String> routes(Dialect d) {
+    String opts = d.tableOptions();
+    String lng = d.longType();
+    return List.of(
+        // definition: the group's aliases and tiers as JSON, members naming channels by id
+        "CREATE TABLE IF NOT EXISTS route_groups ("
+            + "id " + d.identity() + ", "
+            + "name " + d.varchar(191) + " NOT NULL UNIQUE, "
+            + "definition TEXT NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "updated_at " + lng + " NOT NULL)" + opts,
+        "CREATE TABLE IF NOT EXISTS model_aliases ("
+            + "id " + d.identity() + ", "
+            + "alias " + d.varchar(191) + " NOT NULL UNIQUE, "
+            + "model " + d.varchar(191) + " NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "updated_at " + lng + " NOT NULL)" + opts);
   }
 
   private static List<String> initial(Dialect d) {
