@@ -57,6 +57,8 @@ public final class MockUpstream {
   private static final CharSequence ANTHROPIC_VERSION =
       HttpHeaders.createOptimized("anthropic-version");
   private static final List<String> MODELS = List.of("mock-model");
+  /** Anthropic and Gemini pages hold at most this many models, whatever the client asks: paging is exercised. */
+  public static final int PAGE_CAP = 20;
 
   private final Vertx vertx;
   private final Queue<Behavior> queue = new ConcurrentLinkedQueue<>();
@@ -257,8 +259,8 @@ public final class MockUpstream {
       return;
     }
     req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(switch (route.protocol()) {
-      case ANTHROPIC -> AnthropicWire.models(ids, req.getParam("after_id"), intParam(req, "limit", 20));
-      case GEMINI -> GeminiWire.models(ids, req.getParam("pageToken"), intParam(req, "pageSize", 50));
+      case ANTHROPIC -> AnthropicWire.models(ids, req.getParam("after_id"), Math.min(PAGE_CAP, intParam(req, "limit", 20)));
+      case GEMINI -> GeminiWire.models(ids, req.getParam("pageToken"), Math.min(PAGE_CAP, intParam(req, "pageSize", 50)));
       default -> OpenAiWire.models(ids, now(), "mock");
     });
   }
