@@ -8,6 +8,7 @@ import dev.switchboard.config.SwitchboardConfig.GroupConfig;
 import dev.switchboard.pricing.PriceService;
 import dev.switchboard.store.AdminStore.StoredAlias;
 import dev.switchboard.store.AdminStore.StoredGroup;
+import dev.switchboard.store.Channel;
 import dev.switchboard.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,8 +61,14 @@ public final class ConfigReload {
     if (running != null && !running.isComplete()) {
       return Future.failedFuture(new ConfigException("reload", "a reload is already running; try again when it ends"));
     }
-    running = live.reread().compose(next -> Future.all(store.admin().groups(), store.admin().aliases())
-        .compose(stored -> apply(live.get(), next, stored.resultAt(0), stored.resultAt(1))));
+    running = live.reread().compose(next -> Future.all(store.admin().groups(), store.admin().aliases(), store.channels())
+        .compose(stored -> {
+          checkChannels(next, stored.resultAt(2));
+          return apply(live.get(), next, stored.resultAt(0), stored.resultAt(1));
+        }))
+        // the store's own refusals (a name taken since the check) are about the file too
+        .recover(err -> Future.failedFuture(err instanceof IllegalStateException || err instanceof IllegalArgumentException
+            ? new ConfigException("reload", String.valueOf(err.getMessage())) : err));
     return running;
   }
 
@@ -97,6 +104,16 @@ public final class ConfigReload {
         })
         .compose(n -> vertx.eventBus().request(Addresses.POOL_RELOAD, "reload"))
         .map(result);
+  }
+
+  /** A channel of the file must not take the name of a channel made over the API: checked before anything is written. */
+  private static void checkChannels(SwitchboardConfig next, List<Channel> stored) {
+    for (int i = 0; i < next.channels().size(); i++) {
+      String name = next.channels().get(i).name();
+      if (stored.stream().anyMatch(c -> c.name().equals(name) && !"config".equals(c.source()))) {
+        throw new ConfigException("channels[" + i + "].name", "'" + name + "' is the name of a channel made over the management API");
+      }
+    }
   }
 
   /** A group or alias of the file must not take a name the API's groups and aliases hold. */

@@ -142,5 +142,17 @@ class ConfigReloadApiTest {
     assertEquals(400, r.status(), r.text());
     assertTrue(r.json().getJsonObject("error").getString("message").contains("api-group"), r.text());
     assertEquals(List.of("200", "api-group"), chat(CLIENT, "api-group"), "the API's group still routes");
+
+    Reply channel = api.post("/channels", api.token("oper"), new JsonObject().put("name", "runtime")
+        .put("baseUrls", new JsonArray().add(mock.baseUrl())).put("models", new JsonArray().add("rt")));
+    assertEquals(201, channel.status(), channel.text());
+    edit(file -> {
+      file.remove("aliases");
+      file.getJsonArray("channels").add(TestGateway.channel("runtime", mock.baseUrl(), "other"));
+    });
+    Reply taken = api.post("/config/reload", admin, null);
+    assertEquals(400, taken.status(), taken.text());
+    assertTrue(taken.json().getJsonObject("error").getString("message").contains("channels[2].name"), taken.text());
+    assertEquals(List.of("200", "rt"), chat(CLIENT, "rt"), "the run-time channel is untouched");
   }
 }
