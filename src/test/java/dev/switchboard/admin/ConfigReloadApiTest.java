@@ -155,4 +155,15 @@ class ConfigReloadApiTest {
     assertTrue(taken.json().getJsonObject("error").getString("message").contains("channels[2].name"), taken.text());
     assertEquals(List.of("200", "rt"), chat(CLIENT, "rt"), "the run-time channel is untouched");
   }
+
+  @Test
+  void aKeyLimitFromTheReloadedFileAppliesToTheNextRequest() {
+    assertEquals(List.of("200", "up-1"), chat(CLIENT, "up-1"));
+    assertEquals(List.of("200", "up-1"), chat(CLIENT, "up-1"));
+    edit(file -> file.getJsonArray("apiKeys").getJsonObject(0).put("limits", new JsonObject().put("rpm", 1)));
+    Reply r = api.post("/config/reload", admin, null);
+    assertEquals(List.of("apiKeys"), strings(r.json().getJsonArray("applied")), r.text());
+    assertEquals(List.of("200", "up-1"), chat(CLIENT, "up-1"));
+    assertEquals("429", chat(CLIENT, "up-1").get(0), "the second request within the minute is over the new limit");
+  }
 }
