@@ -2,6 +2,7 @@ package dev.switchboard;
 
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.LiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.demo.DemoUpstream;
 import dev.switchboard.metrics.GatewayMetrics;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,11 +73,14 @@ public final class Main {
     String file = configFile;
     Switchboard app;
     try {
-      SwitchboardConfig config = ConfigLoader.load(vertx, file, configGiven, System.getenv()).await();
+      boolean required = configGiven;
+      Supplier<Future<SwitchboardConfig>> source = () -> ConfigLoader.load(vertx, file, required, System.getenv());
+      SwitchboardConfig config = source.get().await();
       if (!configGiven && !vertx.fileSystem().existsBlocking(file)) {
         log.info("no {} found: running on built-in defaults", file);
       }
-      app = withDemo ? startWithDemo(vertx, config, metrics, log) : Switchboard.start(vertx, config, metrics).await();
+      app = withDemo ? startWithDemo(vertx, config, source, metrics, log)
+          : Switchboard.start(vertx, new LiveConfig(config, source), metrics).await();
       SwitchboardConfig c = app.config();
       log.info("Switchboard listening on http://{}:{} | database: {} | {} channels, {} client keys",
           c.server().host(), app.port(), app.store().describe(), c.channels().size(), c.apiKeys().size());
@@ -94,6 +99,7 @@ public final class Main {
     }
 
     Switchboard running = app;
+    reloadOnHangup(vertx, running, log);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: no new connections; in-flight requests get {} ms", running.config().server().shutdownGraceMs());
       try {
@@ -122,12 +128,49 @@ public final class Main {
     return options;
   }
 
+  /**
+   * SIGHUP reads the configuration file again, as {@code POST /api/v1/config/reload} does, and
+   * logs what was applied and what waits for a restart. Where the JVM offers no SIGHUP
+   * handling, the API is the only way.
+   */
+  @SuppressWarnings("removal")
+  private static void reloadOnHangup(Vertx vertx, Switchboard app, Logger log) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> vertx.runOnContext(v -> app.reloader().run().onComplete(ar -> {
+        String details;
+        if (ar.succeeded()) {
+          log.info("configuration reloaded on SIGHUP: applied {}, needs a restart {}", ar.result().applied(),
+              ar.result().restartRequired());
+          details = ar.result().toJson().put("ok", true).encode();
+        } else {
+          log.error("configuration reload on SIGHUP failed, the configuration in force is kept: {}", ar.cause().getMessage());
+          details = new io.vertx.core.json.JsonObject().put("ok", false).put("error", String.valueOf(ar.cause().getMessage())).encode();
+        }
+        app.store().admin().audit(System.currentTimeMillis(), "SIGHUP", "config.reload", "config", null, details)
+            .onFailure(err -> log.warn("could not audit the reload: {}", err.getMessage()));
+      })));
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      log.info("SIGHUP is not available here ({}); reload the configuration with POST /api/v1/config/reload", e.getMessage());
+    }
+  }
+
   /** Adds the built-in demo upstream as channel {@code demo} and a fresh client key, printed once. */
-  private static Switchboard startWithDemo(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, Logger log) throws Exception {
+  private static Switchboard startWithDemo(Vertx vertx, SwitchboardConfig config, Supplier<Future<SwitchboardConfig>> source,
+      GatewayMetrics metrics, Logger log) throws Exception {
     DemoUpstream upstream = DemoUpstream.start(vertx).await();
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     String key = "sk-demo-" + HexFormat.of().formatHex(random);
+    // a reload re-reads the file: the demo channel and key are added to it again
+    LiveConfig live = new LiveConfig(withDemo(config, upstream, key), () -> source.get().map(c -> withDemo(c, upstream, key)));
+    Future<Switchboard> started = Switchboard.start(vertx, live, metrics, upstream);
+    Switchboard app = started.await();
+    log.info("demo mode: channel 'demo' (model 'demo') and client key {}", key);
+    log.info("try: curl http://127.0.0.1:{}/v1/chat/completions -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' -d '{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'", app.port(), key);
+    return app;
+  }
+
+  private static SwitchboardConfig withDemo(SwitchboardConfig config, DemoUpstream upstream, String key) {
     List<SwitchboardConfig.ChannelConfig> channels = new ArrayList<>(config.channels());
     channels.removeIf(ch -> ch.name().equals("demo"));
     channels.add(new SwitchboardConfig.ChannelConfig("demo", "openai", List.of(upstream.baseUrl()), List.of(),
@@ -138,11 +181,7 @@ public final class Main {
     SwitchboardConfig withDemo = new SwitchboardConfig(config.server(), config.database(), config.redis(), config.limits(),
         config.routing(), config.stats(), config.security(), List.copyOf(channels), List.copyOf(keys), config.pricing(),
         config.management(), config.groups(), config.aliases());
-    Future<Switchboard> started = Switchboard.start(vertx, withDemo, metrics, upstream);
-    Switchboard app = started.await();
-    log.info("demo mode: channel 'demo' (model 'demo') and client key {}", key);
-    log.info("try: curl http://127.0.0.1:{}/v1/chat/completions -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' -d '{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'", app.port(), key);
-    return app;
+    return withDemo;
   }
 
   private static void exit(Logger log, int status, String message) {

@@ -6,6 +6,7 @@ import dev.switchboard.admin.AdminVerticle;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.bus.LocalCodec;
 import dev.switchboard.cluster.ChangeNotices;
+import dev.switchboard.config.LiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.demo.DemoUpstream;
 import dev.switchboard.edge.EdgeVerticle;
@@ -50,7 +51,11 @@ public final class Switchboard {
   private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
 
   private final Vertx vertx;
+  /** The configuration as loaded at start: what only a restart changes is read from it. */
   private final SwitchboardConfig config;
+  /** The configuration in force, replaced by a reload. */
+  private final LiveConfig live;
+  private final ConfigReload reload;
   private final Store store;
   private final DemoUpstream demo;
   private final PriceService pricing;
@@ -66,25 +71,33 @@ public final class Switchboard {
   private int port;
   private int managementPort = -1;
 
-  private Switchboard(Vertx vertx, SwitchboardConfig config, Store store, DemoUpstream demo) {
+  private Switchboard(Vertx vertx, LiveConfig live, Store store, DemoUpstream demo) {
     this.vertx = vertx;
-    this.config = config;
+    this.config = live.get();
+    this.live = live;
     this.store = store;
     this.demo = demo;
     this.pricing = new PriceService(store);
+    this.reload = new ConfigReload(vertx, live, store, pricing);
   }
 
   /** Opens the store, syncs declared channels and keys, and deploys every verticle. */
   public static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics) {
+    return start(vertx, new LiveConfig(config, null), metrics, null);
+  }
+
+  /** With the file to read again on a configuration reload ({@link LiveConfig#reread()}). */
+  public static Future<Switchboard> start(Vertx vertx, LiveConfig config, GatewayMetrics metrics) {
     return start(vertx, config, metrics, null);
   }
 
-  static Future<Switchboard> start(Vertx vertx, SwitchboardConfig config, GatewayMetrics metrics, DemoUpstream demo) {
+  static Future<Switchboard> start(Vertx vertx, LiveConfig live, GatewayMetrics metrics, DemoUpstream demo) {
+    SwitchboardConfig config = live.get();
     LocalCodec.register(vertx, PoolSnapshot.class, Outcome.class, Spend.class, UsageRecord.class, WorkerJob.class,
         WorkerJob.Result.class);
     return vertx.executeBlocking(() -> SecretBox.load(Path.of(config.security().masterKeyFile())))
         .compose(secrets -> Store.open(vertx, config.database(), secrets).compose(store -> {
-          Switchboard app = new Switchboard(vertx, config, store, demo);
+          Switchboard app = new Switchboard(vertx, live, store, demo);
           return store.syncDeclaredChannels(config.channels())
               .compose(v -> store.syncDeclaredKeys(config.apiKeys()))
               .compose(v -> app.listenForChanges())
@@ -100,9 +113,9 @@ public final class Switchboard {
   /** The management API alone, or one of several instances sharing a Redis. */
   private AdminContext attach(AdminContext admin) {
     String url = config.redis().url();
-    if (url == null) return admin.attach(config, pricing);
+    if (url == null) return admin.attach(live, pricing, reload);
     adminRedis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(4).setMaxPoolWaiting(10_000));
-    return admin.attach(config, pricing, notices, adminRedis, config.redis().prefix());
+    return admin.attach(live, pricing, reload, notices, adminRedis, config.redis().prefix());
   }
 
   /**
@@ -136,7 +149,8 @@ public final class Switchboard {
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing(), RouteConfig.from(config, prices(pricing)), metrics, health), new DeploymentOptions())
+    return deployOne(new SelectorVerticle(store, config.routing(), () -> RouteConfig.from(live.get(), prices(pricing)), metrics, health),
+        new DeploymentOptions())
         .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
@@ -231,7 +245,13 @@ public final class Switchboard {
     return store;
   }
 
+  /** The configuration in force (after any reload). */
   public SwitchboardConfig config() {
-    return config;
+    return live.get();
+  }
+
+  /** Reads the configuration file again and applies what may change at run time. */
+  public ConfigReload reloader() {
+    return reload;
   }
 }

@@ -75,14 +75,17 @@ final class AdminApi {
     all.addAll(new AuthRoutes(store.admin(), tokens, auth, context.passwords, context.limiter, audit).endpoints());
     all.addAll(new UserRoutes(store.admin(), context.passwords, audit).endpoints());
     all.addAll(new KeyRoutes(store.admin(), audit, pool).endpoints());
-    all.addAll(new ChannelRoutes(store, audit, pool, new ChannelProbe(vertx, context.gateway)).endpoints());
+    all.addAll(new ChannelRoutes(store, audit, pool, new ChannelProbe(vertx, context.gateway()),
+        new ModelSync(vertx, context.gateway())).endpoints());
     all.addAll(new SettingRoutes(store, audit, pool).endpoints());
     all.addAll(new AuditRoutes(store.admin()).endpoints());
     all.addAll(new RoutingRoutes(store, pool).endpoints());
     all.addAll(new PriceRoutes(store, context.prices, audit, pool).endpoints());
     all.addAll(new UsageRoutes(store).endpoints());
     all.addAll(new RequestRoutes(store).endpoints());
-    all.addAll(new ConfigRoutes(context.gateway).endpoints());
+    all.addAll(new GroupRoutes(store, audit, pool, context::gateway).endpoints());
+    all.addAll(new AliasRoutes(store, audit, pool, context::gateway).endpoints());
+    all.addAll(new ConfigRoutes(context::gateway, context.reload, audit).endpoints());
     return all;
   }
 

@@ -1,6 +1,8 @@
 package dev.switchboard.admin;
 
 import dev.switchboard.cluster.ChangeNotices;
+import dev.switchboard.ConfigReload;
+import dev.switchboard.config.LiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.pricing.PriceService;
 import dev.switchboard.store.Store;
@@ -21,8 +23,10 @@ public final class AdminContext {
   final List<PubSecKeyOptions> keys;
   final Passwords passwords;
   final LoginLimiter limiter;
-  /** The whole configuration ({@code GET /config}, probe timeouts); null before {@link #attach}. */
-  final SwitchboardConfig gateway;
+  /** The configuration in force ({@code GET /config}, probe timeouts, the file's groups); null before {@link #attach}. */
+  final LiveConfig live;
+  /** Reads the file again ({@code POST /config/reload}); null before {@link #attach}. */
+  final ConfigReload reload;
   /** The price book's owner, reloaded after a price change; null before {@link #attach}. */
   final PriceService prices;
   /** Tells the other instances to reload after a change; {@link ChangeNotices#none()} when alone. */
@@ -30,24 +34,25 @@ public final class AdminContext {
 
   AdminContext(Store store, SwitchboardConfig.Management config, List<PubSecKeyOptions> keys, Passwords passwords,
       LoginLimiter limiter) {
-    this(store, config, keys, passwords, limiter, null, null, ChangeNotices.none());
+    this(store, config, keys, passwords, limiter, null, null, null, ChangeNotices.none());
   }
 
   private AdminContext(Store store, SwitchboardConfig.Management config, List<PubSecKeyOptions> keys, Passwords passwords,
-      LoginLimiter limiter, SwitchboardConfig gateway, PriceService prices, ChangeNotices notices) {
+      LoginLimiter limiter, LiveConfig live, PriceService prices, ConfigReload reload, ChangeNotices notices) {
     this.store = store;
     this.config = config;
     this.keys = keys;
     this.passwords = passwords;
     this.limiter = limiter;
-    this.gateway = gateway;
+    this.live = live;
     this.prices = prices;
+    this.reload = reload;
     this.notices = notices;
   }
 
-  /** The same context with the running gateway's configuration and price service, on a single instance. */
-  public AdminContext attach(SwitchboardConfig gateway, PriceService prices) {
-    return new AdminContext(store, config, keys, passwords, limiter, gateway, prices, ChangeNotices.none());
+  /** The same context with the running gateway's configuration, price service and reload, on a single instance. */
+  public AdminContext attach(LiveConfig live, PriceService prices, ConfigReload reload) {
+    return new AdminContext(store, config, keys, passwords, limiter, live, prices, reload, ChangeNotices.none());
   }
 
   /**
@@ -55,11 +60,16 @@ public final class AdminContext {
    * and login attempts are counted in the Redis {@code redis} talks to (keys under {@code prefix}),
    * so a lockout holds on every instance.
    */
-  public AdminContext attach(SwitchboardConfig gateway, PriceService prices, ChangeNotices notices, Redis redis,
+  public AdminContext attach(LiveConfig live, PriceService prices, ConfigReload reload, ChangeNotices notices, Redis redis,
       String prefix) {
     LoginLimiter shared = LoginLimiter.redis(redis, prefix + "login:", config.loginMaxAttempts(), config.loginWindowMs(),
         config.loginLockoutMs());
-    return new AdminContext(store, config, keys, passwords, shared, gateway, prices, notices);
+    return new AdminContext(store, config, keys, passwords, shared, live, prices, reload, notices);
+  }
+
+  /** The configuration in force, or null when none is attached. */
+  SwitchboardConfig gateway() {
+    return live == null ? null : live.get();
   }
 
   public SwitchboardConfig.Management config() {

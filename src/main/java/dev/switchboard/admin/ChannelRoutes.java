@@ -35,12 +35,14 @@ final class ChannelRoutes {
   private final Audit audit;
   private final PoolReload pool;
   private final ChannelProbe probe;
+  private final ModelSync sync;
 
-  ChannelRoutes(Store store, Audit audit, PoolReload pool, ChannelProbe probe) {
+  ChannelRoutes(Store store, Audit audit, PoolReload pool, ChannelProbe probe, ModelSync sync) {
     this.store = store;
     this.audit = audit;
     this.pool = pool;
     this.probe = probe;
+    this.sync = sync;
   }
 
   List<Endpoint> endpoints() {
@@ -50,7 +52,8 @@ final class ChannelRoutes {
         Endpoint.of(GET, "/channels/{id}", Role.VIEWER, this::get),
         Endpoint.of(PATCH, "/channels/{id}", Role.OPERATOR, this::update),
         Endpoint.of(DELETE, "/channels/{id}", Role.OPERATOR, this::delete),
-        Endpoint.of(POST, "/channels/{id}/test", Role.OPERATOR, this::test));
+        Endpoint.of(POST, "/channels/{id}/test", Role.OPERATOR, this::test),
+        Endpoint.of(POST, "/channels/{id}/models/sync", Role.OPERATOR, this::syncModels));
   }
 
   /** What may be shown of a secret: its last four characters when it is long enough to spare them. */
@@ -179,6 +182,71 @@ final class ChannelRoutes {
     }).map(Reply.noContent());
   }
 
+  /** The credential asked for by id, else the first enabled one, else the first; null for a keyless channel. */
+  private static Credential credential(Channel c, Integer credentialId) {
+    if (credentialId != null) {
+      return c.credentials().stream().filter(k -> k.id() == credentialId).findFirst()
+          .orElseThrow(() -> ApiError.invalid("credential", "the channel has no credential with this id"));
+    }
+    return c.credentials().stream().filter(Credential::enabled).findFirst()
+        .orElse(c.credentials().isEmpty() ? null : c.credentials().get(0));
+  }
+
+  /** An empty body is an empty object here: every field is optional. */
+  private static JsonObject optionalBody(Call call) {
+    String raw = call.ctx.body() == null ? null : call.ctx.body().asString();
+    return raw == null || raw.isBlank() ? new JsonObject() : call.body();
+  }
+
+  /**
+   * Lists the upstream's models with one of the channel's credentials and compares them with the
+   * channel's: {@code found} (all listed), {@code added} (listed, not served yet), {@code removed}
+   * (served, no longer listed; patterns are never counted). With {@code apply} (or a
+   * {@code mode}), the channel's models become the union ({@code merge}, the default) or exactly
+   * the listed ones ({@code replace}), and the pool is reloaded. Only run-time channels change.
+   */
+  private Future<Reply> syncModels(Call call) {
+    long id = call.id("Channel");
+    Fields f = new Fields(optionalBody(call), Set.of("apply", "mode", "credential"));
+    Boolean apply = f.bool("apply");
+    String mode = f.text("mode", false, 16);
+    if (mode != null && !mode.equals("merge") && !mode.equals("replace")) f.error("mode", "must be merge or replace");
+    Integer credentialId = f.integer("credential", 1, Integer.MAX_VALUE);
+    f.check();
+    boolean applying = apply != null ? apply : mode != null;
+    String how = mode == null ? "merge" : mode;
+    return find(id).compose(c -> {
+      if (applying && !"api".equals(c.source())) throw ApiError.readOnly("This channel");
+      Credential cred = credential(c, credentialId);
+      return sync.list(c, cred).compose(found -> {
+        List<String> current = ModelSync.names(c.models());
+        List<String> added = found.stream().filter(m -> !current.contains(m)).toList();
+        List<String> removed = current.stream().filter(m -> !found.contains(m)).toList();
+        JsonObject result = new JsonObject().put("channel", c.id()).put("credentialId", cred == null ? null : cred.id())
+            .put("found", new JsonArray(new ArrayList<Object>(found))).put("added", new JsonArray(new ArrayList<Object>(added)))
+            .put("removed", new JsonArray(new ArrayList<Object>(removed))).put("applied", applying).put("mode", applying ? how : null);
+        if (!applying) return Future.succeededFuture(Reply.ok(result));
+        List<String> models = new ArrayList<>();
+        if (how.equals("merge")) {
+          models.addAll(c.models());
+          added.forEach(models::add);
+        } else {
+          models.addAll(found);
+        }
+        // as on create: a model map's names stay served
+        c.modelMap().keySet().stream().filter(m -> !models.contains(m)).forEach(models::add);
+        if (models.isEmpty()) throw ApiError.of(409, "no_models", "The upstream lists no models; replacing would leave the channel with none.");
+        ChannelDraft d = new ChannelDraft(c.name(), c.type(), c.baseUrls(), List.copyOf(models), c.modelMap(), c.priority(),
+            c.weight(), c.enabled(), null);
+        return store.admin().updateChannel(id, d)
+            .compose(v -> pool.reload())
+            .compose(v -> audit.record(call, "channel.models.sync", "channel:" + id, new JsonObject().put("mode", how)
+                .put("found", found.size()).put("added", added.size()).put("removed", how.equals("replace") ? removed.size() : 0)))
+            .map(v -> Reply.ok(result.put("models", new JsonArray(new ArrayList<Object>(models)))));
+      });
+    });
+  }
+
   /**
    * Probes the channel: {@code model} (default: its first model that is not a pattern) mapped to
    * its upstream name, with {@code credential} (default: its first enabled one). An empty body
@@ -186,9 +254,7 @@ final class ChannelRoutes {
    */
   private Future<Reply> test(Call call) {
     long id = call.id("Channel");
-    String raw = call.ctx.body() == null ? null : call.ctx.body().asString();
-    JsonObject body = raw == null || raw.isBlank() ? new JsonObject() : call.body();
-    Fields f = new Fields(body, Set.of("model", "credential"));
+    Fields f = new Fields(optionalBody(call), Set.of("model", "credential"));
     String model = f.text("model", false, 200);
     Integer credentialId = f.integer("credential", 1, Integer.MAX_VALUE);
     f.check();
@@ -199,14 +265,7 @@ final class ChannelRoutes {
       if (model != null && !c.models().contains(model) && c.models().stream().noneMatch(m -> m.contains("*"))) {
         throw ApiError.invalid("model", "the channel does not serve this model");
       }
-      Credential cred;
-      if (credentialId != null) {
-        cred = c.credentials().stream().filter(k -> k.id() == credentialId).findFirst()
-            .orElseThrow(() -> ApiError.invalid("credential", "the channel has no credential with this id"));
-      } else {
-        cred = c.credentials().stream().filter(Credential::enabled).findFirst()
-            .orElse(c.credentials().isEmpty() ? null : c.credentials().get(0));
-      }
+      Credential cred = credential(c, credentialId);
       String upstreamModel = c.modelMap().getOrDefault(chosen, chosen);
       return probe.probe(c, cred, upstreamModel).compose(r -> {
         JsonObject result = new JsonObject().put("channel", c.id()).put("name", c.name()).put("ok", r.ok())

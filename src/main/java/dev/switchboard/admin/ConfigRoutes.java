@@ -1,7 +1,10 @@
 package dev.switchboard.admin;
 
 import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
 
+import dev.switchboard.ConfigReload;
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.SwitchboardConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -32,19 +36,42 @@ final class ConfigRoutes {
   private static final Pattern SECRET_QUERY = Pattern.compile(
       "([?&;](?:password|pass|pwd|secret|token|key|api[-_]?key|access[-_]?token|auth)=)[^&;#]*", Pattern.CASE_INSENSITIVE);
 
-  private final SwitchboardConfig config;
+  private final Supplier<SwitchboardConfig> config;
+  private final ConfigReload reload;
+  private final Audit audit;
 
-  ConfigRoutes(SwitchboardConfig config) {
+  ConfigRoutes(Supplier<SwitchboardConfig> config, ConfigReload reload, Audit audit) {
     this.config = config;
+    this.reload = reload;
+    this.audit = audit;
   }
 
   List<Endpoint> endpoints() {
-    return List.of(Endpoint.of(GET, "/config", Role.ADMIN, this::get));
+    return List.of(Endpoint.of(GET, "/config", Role.ADMIN, this::get),
+        Endpoint.of(POST, "/config/reload", Role.ADMIN, this::reload));
   }
 
   private Future<Reply> get(Call call) {
-    if (config == null) throw ApiError.of(503, "unavailable", "The configuration is not attached to this API.");
-    return Future.succeededFuture(Reply.ok(render(config)));
+    SwitchboardConfig current = config.get();
+    if (current == null) throw ApiError.of(503, "unavailable", "The configuration is not attached to this API.");
+    return Future.succeededFuture(Reply.ok(render(current)));
+  }
+
+  /**
+   * Reads the file the gateway started with again and applies what may change at run time;
+   * answers what was applied and which changed keys wait for a restart. An invalid file is a
+   * 400 with the loader's message, and the configuration in force stays.
+   */
+  private Future<Reply> reload(Call call) {
+    if (reload == null) throw ApiError.of(503, "unavailable", "The configuration is not attached to this API.");
+    return reload.run()
+        .recover(err -> {
+          if (!(err instanceof ConfigException e)) return Future.failedFuture(err);
+          return audit.record(call, "config.reload", "config", new JsonObject().put("ok", false).put("error", e.getMessage()))
+              .transform(x -> Future.failedFuture(ApiError.of(400, "invalid_config", e.getMessage())));
+        })
+        .compose(result -> audit.record(call, "config.reload", "config", result.toJson().put("ok", true))
+            .map(v -> Reply.ok(result.toJson())));
   }
 
   static JsonObject render(SwitchboardConfig config) {

@@ -20,15 +20,45 @@ import java.util.TreeSet;
 final class Fields {
 
   private final JsonObject body;
-  private final JsonObject errors = new JsonObject();
+  private final JsonObject errors;
+  /** Put before every field name: {@code tiers[0].} for a nested object. */
+  private final String prefix;
 
   Fields(JsonObject body, Set<String> known) {
+    this(body, known, "", new JsonObject());
+  }
+
+  private Fields(JsonObject body, Set<String> known, String prefix, JsonObject errors) {
     this.body = body;
+    this.prefix = prefix;
+    this.errors = errors;
     for (String name : body.fieldNames()) {
       if (!known.contains(name)) {
-        errors.put(name, "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+        error(name, "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
+  }
+
+  /**
+   * The object in field {@code name} read with the same error list, its problems named
+   * {@code name.field}; null (and an error) when it is not an object.
+   */
+  Fields nested(String name, Object value, Set<String> known) {
+    if (!(value instanceof JsonObject o)) {
+      error(name, "must be an object");
+      return null;
+    }
+    return new Fields(o, known, prefix + name + ".", errors);
+  }
+
+  /** Whether any problem was found so far (in this object or any other sharing its list). */
+  boolean failed() {
+    return !errors.isEmpty();
+  }
+
+  /** The raw value of a field, for the caller to interpret. */
+  Object raw(String name) {
+    return body.getValue(name);
   }
 
   boolean has(String name) {
@@ -36,7 +66,7 @@ final class Fields {
   }
 
   void error(String field, String message) {
-    if (!errors.containsKey(field)) errors.put(field, message);
+    if (!errors.containsKey(prefix + field)) errors.put(prefix + field, message);
   }
 
   /** Throws the collected errors, if any. */
@@ -116,6 +146,21 @@ final class Fields {
       return null;
     }
     return n.intValue();
+  }
+
+  /** A number (decimals allowed) within the bounds. */
+  Double decimal(String name, double min, double max) {
+    Object v = body.getValue(name);
+    if (v == null) return null;
+    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+      error(name, "must be a number");
+      return null;
+    }
+    if (n.doubleValue() < min || n.doubleValue() > max) {
+      error(name, "must be between " + min + " and " + max);
+      return null;
+    }
+    return n.doubleValue();
   }
 
   Boolean bool(String name) {

@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Set;
 
 /** The routing parts of the configuration: groups, aliases, channel rules and client-key limits. */
-final class GroupsLoader {
+public final class GroupsLoader {
 
   /** The strategy names a tier may use. */
-  static final Set<String> STRATEGIES = Set.of("round_robin", "random", "weighted", "failover", "lru", "least_used",
+  public static final Set<String> STRATEGIES = Set.of("round_robin", "random", "weighted", "failover", "lru", "least_used",
       "most_remaining", "oldest_first", "lowest_latency", "lowest_cost", "fill_first");
 
   private GroupsLoader() {}

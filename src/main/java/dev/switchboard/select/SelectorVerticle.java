@@ -11,11 +11,13 @@ import io.vertx.core.VerticleBase;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the pool state: loads channels and keys from the store, folds outcomes into health and
+ * Owns the pool state: loads channels, keys and the groups and aliases made over the API from
+ * the store, folds outcomes into health and
  * measurements, and publishes an immutable {@link PoolSnapshot}: at once when a bench changes,
  * at most every {@link #MEASURE_PUBLISH_MS} for latency and quota. The only writer. What
  * channels with a quota spend is added to the store in one batch every {@link #SPEND_SAVE_MS}
@@ -31,7 +33,8 @@ public final class SelectorVerticle extends VerticleBase {
   private final Store store;
   private final Health health;
   private final HealthShare share;
-  private final RouteConfig routes;
+  /** The file's routing configuration; replaced by a configuration reload. */
+  private final Supplier<RouteConfig> routes;
   private final GatewayMetrics metrics;
   private final Telemetry.Book book = new Telemetry.Book();
   private final SwitchboardConfig.Routing routing;
@@ -46,11 +49,11 @@ public final class SelectorVerticle extends VerticleBase {
   }
 
   public SelectorVerticle(Store store, SwitchboardConfig.Routing routing, RouteConfig routes, GatewayMetrics metrics) {
-    this(store, routing, routes, metrics, HealthShare.none());
+    this(store, routing, () -> routes, metrics, HealthShare.none());
   }
 
   /** With {@code share}, benches are shared with the other instances of the deployment (through Redis). */
-  public SelectorVerticle(Store store, SwitchboardConfig.Routing routing, RouteConfig routes, GatewayMetrics metrics,
+  public SelectorVerticle(Store store, SwitchboardConfig.Routing routing, Supplier<RouteConfig> routes, GatewayMetrics metrics,
       HealthShare share) {
     this.store = store;
     this.routing = routing;
@@ -73,8 +76,12 @@ public final class SelectorVerticle extends VerticleBase {
       else if (msg.body() instanceof Spend s) onSpend(s);
     });
     bus.<Object>localConsumer(Addresses.POOL_RELOAD, msg -> reload().onComplete(ar -> {
-      if (ar.succeeded()) msg.reply(snapshot);
-      else msg.fail(500, "reload failed");
+      if (ar.succeeded()) {
+        msg.reply(snapshot);
+      } else {
+        log.warn("pool reload failed, the previous pool stays in force: {}", String.valueOf(ar.cause()));
+        msg.fail(500, "reload failed");
+      }
     }));
     vertx.setPeriodic(MEASURE_PUBLISH_MS, id -> {
       health.sweep(System.currentTimeMillis());
@@ -139,10 +146,12 @@ public final class SelectorVerticle extends VerticleBase {
   }
 
   private Future<PoolSnapshot> reload() {
-    return Future.all(store.channels(), store.clientKeys()).map(all -> {
+    RouteConfig declared = routes.get();
+    return Future.all(store.channels(), store.clientKeys(), store.admin().groups(), store.admin().aliases()).map(all -> {
       List<Channel> channels = all.resultAt(0);
-      channels.forEach(ch -> book.quota(ch.id(), routes.channel(ch.name()).quota(), routes.channel(ch.name()).costQuotaNanos()));
-      PoolSnapshot next = PoolSnapshot.of(snapshot.version() + 1, channels, all.resultAt(1), routes, health.benches(), book.freeze());
+      channels.forEach(ch -> book.quota(ch.id(), declared.channel(ch.name()).quota(), declared.channel(ch.name()).costQuotaNanos()));
+      RouteConfig config = StoredRoutes.merge(declared, all.resultAt(2), all.resultAt(3), channels);
+      PoolSnapshot next = PoolSnapshot.of(snapshot.version() + 1, channels, all.resultAt(1), config, health.benches(), book.freeze());
       publish(next);
       log.debug("pool loaded: {} channels, {} keys, {} models", next.channelCount(), next.keyCount(), next.models().size());
       return next;

@@ -34,6 +34,12 @@ public interface AdminStore {
   /** One recorded change. {@code details} is JSON text without secrets. */
   record AuditEntry(long id, long ts, String actor, String action, String target, String remote, String details) {}
 
+  /** A group created over the API; {@code definition} is its aliases and tiers as JSON text. */
+  record StoredGroup(long id, String name, String definition, long createdAt, long updatedAt) {}
+
+  /** A model alias created over the API: requests for {@code alias} are routed as {@code model}. */
+  record StoredAlias(long id, String alias, String model, long createdAt, long updatedAt) {}
+
   /** One page of rows and how many match in all. */
   record Page<T>(List<T> items, long total) {}
 
@@ -92,6 +98,26 @@ public interface AdminStore {
   Future<Boolean> updateChannel(long id, ChannelDraft draft);
 
   Future<Boolean> deleteChannel(long id);
+
+  /** Every group created over the API, by id. */
+  Future<List<StoredGroup>> groups();
+
+  Future<StoredGroup> createGroup(String name, String definition);
+
+  /** Replaces name and definition; null when absent. */
+  Future<StoredGroup> updateGroup(long id, String name, String definition);
+
+  Future<Boolean> deleteGroup(long id);
+
+  /** Every alias created over the API, by id. */
+  Future<List<StoredAlias>> aliases();
+
+  Future<StoredAlias> createAlias(String alias, String model);
+
+  /** Replaces alias and target; null when absent. */
+  Future<StoredAlias> updateAlias(long id, String alias, String model);
+
+  Future<Boolean> deleteAlias(long id);
 
   /** Every setting, by name. */
   Future<Map<String, String>> settings();

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code schema_version}. Each migration runs in its own transaction together with its
  * version row, so a re-open applies nothing twice. MySQL commits DDL implicitly, so there the
  * statements are written to be re-runnable ({@code IF NOT EXISTS}) where MySQL allows it.
- * Append new migrations at the end; never edit an applied one.
+ * Append new migrations at the end (in version order); never edit an applied one. A pending
+ * migration runs even when a higher number is recorded already.
  */
 final class Migrations {
 
@@ -33,7 +34,8 @@ final class Migrations {
           UsageMigration::statements),
       new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management),
       new Migration(4, "request log: routing trail per usage record, lookups by request id, key and channel", Migrations::requestLog),
-      new Migration(5, "cost to clients per key; channel spend against quotas", Migrations::spend));
+      new Migration(5, "cost to clients per key; channel spend against quotas", Migrations::spend),
+      new Migration(6, "groups and model aliases managed over the API", Migrations::routes));
 
   private Migrations() {}
 
@@ -152,6 +154,25 @@ final class Migrations {
         // null = never expires; the prefix is what a listing shows of a key created at run time
         "ALTER TABLE api_keys ADD COLUMN expires_at " + lng,
         "ALTER TABLE api_keys ADD COLUMN key_prefix " + d.varchar(32));
+  }
+
+  private static List<String> routes(Dialect d) {
+    String opts = d.tableOptions();
+    String lng = d.longType();
+    return List.of(
+        // definition: the group's aliases and tiers as JSON, members naming channels by id
+        "CREATE TABLE IF NOT EXISTS route_groups ("
+            + "id " + d.identity() + ", "
+            + "name " + d.varchar(191) + " NOT NULL UNIQUE, "
+            + "definition TEXT NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "updated_at " + lng + " NOT NULL)" + opts,
+        "CREATE TABLE IF NOT EXISTS model_aliases ("
+            + "id " + d.identity() + ", "
+            + "alias " + d.varchar(191) + " NOT NULL UNIQUE, "
+            + "model " + d.varchar(191) + " NOT NULL, "
+            + "created_at " + lng + " NOT NULL, "
+            + "updated_at " + lng + " NOT NULL)" + opts);
   }
 
   private static List<String> initial(Dialect d) {

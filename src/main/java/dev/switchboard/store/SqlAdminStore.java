@@ -225,6 +225,100 @@ final class SqlAdminStore implements AdminStore {
     return Transactions.run(pool, d, conn -> new ChannelWrites(conn, d, secrets).delete(id));
   }
 
+  // --- groups and aliases ------------------------------------------------------------------
+
+  private static StoredGroup group(Row r) {
+    return new StoredGroup(r.getLong("id"), r.getString("name"), r.getString("definition"), r.getLong("created_at"),
+        r.getLong("updated_at"));
+  }
+
+  private static StoredAlias alias(Row r) {
+    return new StoredAlias(r.getLong("id"), r.getString("alias"), r.getString("model"), r.getLong("created_at"),
+        r.getLong("updated_at"));
+  }
+
+  /** Whether another row of {@code table} than {@code exceptId} has this value in {@code column}. */
+  private Future<Void> free(SqlClient conn, String table, String column, String value, long exceptId, String field,
+      String message) {
+    return q(conn, "SELECT id FROM " + table + " WHERE " + column + " = ? AND id <> ?", Tuple.of(value, exceptId))
+        .compose(rows -> rows.size() > 0 ? Future.failedFuture(new StoreConflict(field, message)) : Future.succeededFuture());
+  }
+
+  @Override
+  public Future<List<StoredGroup>> groups() {
+    return pool.query("SELECT id, name, definition, created_at, updated_at FROM route_groups ORDER BY id").execute()
+        .map(rows -> { List<StoredGroup> out = new ArrayList<>(); rows.forEach(r -> out.add(group(r))); return out; });
+  }
+
+  private Future<StoredGroup> groupNamed(SqlClient conn, String name) {
+    return q(conn, "SELECT id, name, definition, created_at, updated_at FROM route_groups WHERE name = ?", Tuple.of(name))
+        .map(rows -> first(rows, SqlAdminStore::group));
+  }
+
+  @Override
+  public Future<StoredGroup> createGroup(String name, String definition) {
+    long now = System.currentTimeMillis();
+    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "route_groups", "name", name, -1, "name",
+            "a group with this name exists")
+        .compose(v -> q(conn, "INSERT INTO route_groups (name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            Tuple.of(name, definition, now, now)))
+        .compose(v -> groupNamed(conn, name))), "name", "a group with this name exists");
+  }
+
+  @Override
+  public Future<StoredGroup> updateGroup(long id, String name, String definition) {
+    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "route_groups", "name", name, id, "name",
+            "a group with this name exists")
+        // MySQL counts changed rows only: existence is asked, not read from the update's count
+        .compose(v -> q(conn, "SELECT id FROM route_groups WHERE id = ?", Tuple.of(id)))
+        .compose(found -> found.size() == 0 ? Future.succeededFuture((StoredGroup) null)
+            : q(conn, "UPDATE route_groups SET name = ?, definition = ?, updated_at = ? WHERE id = ?",
+                Tuple.of(name, definition, System.currentTimeMillis(), id)).compose(rows -> groupNamed(conn, name)))),
+        "name", "a group with this name exists");
+  }
+
+  @Override
+  public Future<Boolean> deleteGroup(long id) {
+    return q(pool, "DELETE FROM route_groups WHERE id = ?", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
+  public Future<List<StoredAlias>> aliases() {
+    return pool.query("SELECT id, alias, model, created_at, updated_at FROM model_aliases ORDER BY id").execute()
+        .map(rows -> { List<StoredAlias> out = new ArrayList<>(); rows.forEach(r -> out.add(alias(r))); return out; });
+  }
+
+  private Future<StoredAlias> aliasNamed(SqlClient conn, String alias) {
+    return q(conn, "SELECT id, alias, model, created_at, updated_at FROM model_aliases WHERE alias = ?", Tuple.of(alias))
+        .map(rows -> first(rows, SqlAdminStore::alias));
+  }
+
+  @Override
+  public Future<StoredAlias> createAlias(String alias, String model) {
+    long now = System.currentTimeMillis();
+    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "model_aliases", "alias", alias, -1, "alias",
+            "this alias exists")
+        .compose(v -> q(conn, "INSERT INTO model_aliases (alias, model, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            Tuple.of(alias, model, now, now)))
+        .compose(v -> aliasNamed(conn, alias))), "alias", "this alias exists");
+  }
+
+  @Override
+  public Future<StoredAlias> updateAlias(long id, String alias, String model) {
+    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "model_aliases", "alias", alias, id, "alias",
+            "this alias exists")
+        .compose(v -> q(conn, "SELECT id FROM model_aliases WHERE id = ?", Tuple.of(id)))
+        .compose(found -> found.size() == 0 ? Future.succeededFuture((StoredAlias) null)
+            : q(conn, "UPDATE model_aliases SET alias = ?, model = ?, updated_at = ? WHERE id = ?",
+                Tuple.of(alias, model, System.currentTimeMillis(), id)).compose(rows -> aliasNamed(conn, alias)))),
+        "alias", "this alias exists");
+  }
+
+  @Override
+  public Future<Boolean> deleteAlias(long id) {
+    return q(pool, "DELETE FROM model_aliases WHERE id = ?", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
   // --- settings and audit ------------------------------------------------------------------
 
   @Override

@@ -221,4 +221,35 @@ abstract class AdminStoreContractTest {
     assertEquals(1, admin.auditLog(10, 0, "alice", "thing.4").await().total());
     assertEquals(0, admin.auditLog(10, 0, "' OR '1'='1", null).await().total());
   }
+
+  @Test
+  void groupsAndAliases() {
+    AdminStore.StoredGroup g = admin.createGroup(HOSTILE, "{\"aliases\":[\"a\"],\"tiers\":[]}").await();
+    assertEquals(HOSTILE, g.name());
+    assertTrue(g.createdAt() > 0);
+    assertEquals(List.of(g), admin.groups().await());
+    StoreConflict dup = (StoreConflict) failure(admin.createGroup(HOSTILE, "{}"));
+    assertEquals("name", dup.field());
+    AdminStore.StoredGroup other = admin.createGroup("other", "{}").await();
+    assertEquals("name", ((StoreConflict) failure(admin.updateGroup(other.id(), HOSTILE, "{}"))).field());
+    AdminStore.StoredGroup renamed = admin.updateGroup(g.id(), "renamed", "{\"tiers\":[1]}").await();
+    assertEquals("renamed", renamed.name());
+    assertEquals("{\"tiers\":[1]}", renamed.definition());
+    assertEquals(renamed.id(), admin.updateGroup(g.id(), "renamed", "{\"tiers\":[1]}").await().id(), "an unchanged update finds its row");
+    assertNull(admin.updateGroup(999_999, "x", "{}").await());
+    assertTrue(admin.deleteGroup(g.id()).await());
+    assertFalse(admin.deleteGroup(g.id()).await());
+    assertEquals(List.of("other"), admin.groups().await().stream().map(AdminStore.StoredGroup::name).toList());
+
+    AdminStore.StoredAlias a = admin.createAlias(HOSTILE, "target").await();
+    assertEquals("target", admin.aliases().await().get(0).model());
+    assertEquals("alias", ((StoreConflict) failure(admin.createAlias(HOSTILE, "t2"))).field());
+    AdminStore.StoredAlias moved = admin.updateAlias(a.id(), HOSTILE, "t3").await();
+    assertEquals("t3", moved.model());
+    assertNull(admin.updateAlias(999_999, "x", "y").await());
+    AdminStore.StoredAlias b = admin.createAlias("b", "t").await();
+    assertEquals("alias", ((StoreConflict) failure(admin.updateAlias(b.id(), HOSTILE, "t"))).field());
+    assertTrue(admin.deleteAlias(a.id()).await());
+    assertEquals(List.of("b"), admin.aliases().await().stream().map(AdminStore.StoredAlias::alias).toList());
+  }
 }

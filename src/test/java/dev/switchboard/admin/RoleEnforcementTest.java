@@ -71,7 +71,20 @@ class RoleEnforcementTest {
       new Op(HttpMethod.GET, "/usage/breakdown", "viewer"),
       new Op(HttpMethod.GET, "/requests", "viewer"),
       new Op(HttpMethod.GET, "/requests/req_00000000000000000000", "viewer"),
-      new Op(HttpMethod.GET, "/config", "admin"));
+      new Op(HttpMethod.GET, "/config", "admin"),
+
+      new Op(HttpMethod.POST, "/config/reload", "admin"),
+      new Op(HttpMethod.POST, "/channels/999999/models/sync", "operator"),
+      new Op(HttpMethod.GET, "/groups", "viewer"),
+      new Op(HttpMethod.POST, "/groups", "operator"),
+      new Op(HttpMethod.GET, "/groups/999999", "viewer"),
+      new Op(HttpMethod.PATCH, "/groups/999999", "operator"),
+      new Op(HttpMethod.DELETE, "/groups/999999", "operator"),
+      new Op(HttpMethod.GET, "/aliases", "viewer"),
+      new Op(HttpMethod.POST, "/aliases", "operator"),
+      new Op(HttpMethod.GET, "/aliases/999999", "viewer"),
+      new Op(HttpMethod.PATCH, "/aliases/999999", "operator"),
+      new Op(HttpMethod.DELETE, "/aliases/999999", "operator"));
 
   private static final Map<String, Integer> RANK = Map.of("viewer", 0, "operator", 1, "admin", 2);
 

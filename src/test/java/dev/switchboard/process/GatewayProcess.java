@@ -81,6 +81,19 @@ final class GatewayProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** SIGHUP, as {@code kill -HUP} or {@code systemctl reload} sends it: the gateway reloads its configuration. */
+  void sighup() throws Exception {
+    Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) throw new IllegalStateException("kill -HUP failed");
+  }
+
+  /** How many log lines contain {@code text}. */
+  long count(String text) {
+    synchronized (lines) {
+      return lines.stream().filter(l -> l.contains(text)).count();
+    }
+  }
+
   int awaitExit() throws Exception {
     return awaitExit(60);
   }

@@ -107,6 +107,54 @@ class ProcessLifecycleTest {
     }
   }
 
+  @Test
+  void sighupReloadsTheFileAndAnInvalidOneIsLoggedAndIgnored() throws Exception {
+    Path file = dir.resolve("gw.yaml");
+    String head = String.join("\n",
+        "server: { host: 127.0.0.1, port: 0, instances: 1 }",
+        "database: { type: sqlite, url: " + dir.resolve("gw.db") + " }",
+        "security: { masterKeyFile: " + dir.resolve("master.key") + " }",
+        "apiKeys:",
+        "  - { name: t, key: " + KEY + " }",
+        "channels:",
+        "");
+    Files.writeString(file, head + "  - { name: mock, type: openai, baseUrls: [" + mock.baseUrl() + "], models: [m1] }\n");
+    try (GatewayProcess gw = GatewayProcess.start(dir, "--config", "gw.yaml")) {
+      int port = gw.awaitPort();
+      HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions());
+      assertEquals(200, status(client, port, "m1"));
+      assertTrue(status(client, port, "m2") >= 400, "m2 is not served yet");
+
+      Files.writeString(file, head + "  - { name: mock, type: openai, baseUrls: [" + mock.baseUrl() + "], models: [m1, m2] }\n");
+      gw.sighup();
+      awaitLog(gw, "configuration reloaded on SIGHUP", 1);
+      assertEquals(200, status(client, port, "m2"), "the reloaded channel serves its new model:\n" + gw.log());
+
+      Files.writeString(file, head + "  - { name: mock, type: nope, baseUrls: [" + mock.baseUrl() + "], models: [m1] }\n");
+      gw.sighup();
+      awaitLog(gw, "configuration reload on SIGHUP failed", 1);
+      assertEquals(200, status(client, port, "m2"), "an invalid file changes nothing");
+      assertEquals(143, gw.terminate(), gw.log());
+    }
+  }
+
+  private void awaitLog(GatewayProcess gw, String text, long times) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (gw.count(text) < times) {
+      if (System.nanoTime() > deadline) throw new AssertionError("no '" + text + "' in the log:\n" + gw.log());
+      vertx.timer(20, TimeUnit.MILLISECONDS).await();
+    }
+  }
+
+  private static int status(HttpClientAgent client, int port, String model) {
+    String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+            .setURI("/v1/chat/completions").putHeader("authorization", "Bearer " + KEY)
+            .putHeader("content-type", "application/json"))
+        .compose(req -> req.send(Buffer.buffer(body)))
+        .compose(resp -> resp.body().map(b -> resp.statusCode())).await();
+  }
+
   /** Succeeds only for a complete answer: a 200 whose body ended properly. */
   private static Future<Void> send(HttpClientAgent client, int port, boolean stream) {
     String body = "{\"model\":\"m1\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

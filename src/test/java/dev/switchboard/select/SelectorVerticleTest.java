@@ -51,6 +51,11 @@ class SelectorVerticleTest {
     return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (p, method, args) -> switch (method.getName()) {
       case "channels" -> Future.succeededFuture(List.of(ch));
       case "clientKeys" -> Future.succeededFuture(List.of());
+      case "admin" -> Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {dev.switchboard.store.AdminStore.class},
+          (p2, m2, a2) -> switch (m2.getName()) {
+            case "groups", "aliases" -> Future.succeededFuture(List.of());
+            default -> throw new UnsupportedOperationException(m2.getName());
+          });
       default -> throw new UnsupportedOperationException(method.getName());
     });
   }

@@ -57,6 +57,8 @@ public final class MockUpstream {
   private static final CharSequence ANTHROPIC_VERSION =
       HttpHeaders.createOptimized("anthropic-version");
   private static final List<String> MODELS = List.of("mock-model");
+  /** Anthropic and Gemini pages hold at most this many models, whatever the client asks: paging is exercised. */
+  public static final int PAGE_CAP = 20;
 
   private final Vertx vertx;
   private final Queue<Behavior> queue = new ConcurrentLinkedQueue<>();
@@ -67,6 +69,11 @@ public final class MockUpstream {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private volatile Behavior defaultBehavior = Behavior.ok();
+  /** What {@code GET /models} lists, in each protocol's shape (Anthropic and Gemini paged). */
+  private volatile List<String> listed = MODELS;
+  /** When not 0, model listings fail with this status, echoing the credential they were sent. */
+  private volatile int listingStatus;
+  private final List<RecordedRequest> listings = new ArrayList<>();
   /** While set, answers wait for it: requests are received, counted and recorded, then held. */
   private volatile Promise<Void> gate;
   private HttpServer server;
@@ -192,6 +199,28 @@ public final class MockUpstream {
    * Clears the queue, the records and the request and abort counters, and sets the default
    * back to {@link Behavior#ok()}. {@link #inFlight()} is a live gauge and is not reset.
    */
+  /** The models {@code GET /models} lists from now on (default: {@code mock-model}). */
+  public MockUpstream listModels(String... ids) {
+    listed = List.of(ids);
+    return this;
+  }
+
+  /**
+   * Model listings fail with {@code status} (0: they succeed again); the error message repeats
+   * the credential the request carried, as some upstreams do.
+   */
+  public MockUpstream failListings(int status) {
+    listingStatus = status;
+    return this;
+  }
+
+  /** Every model listing request received, in order (kept apart from {@link #requests()}). */
+  public List<RecordedRequest> listings() {
+    synchronized (listings) {
+      return List.copyOf(listings);
+    }
+  }
+
   public void reset() {
     queue.clear();
     defaultBehavior = Behavior.ok();
@@ -208,14 +237,39 @@ public final class MockUpstream {
       req.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(OpenAiWire.error("mock: no route " + req.path(), "invalid_request_error", null));
     } else if (route.endpoint() == Route.Endpoint.MODELS) {
-      req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(switch (route.protocol()) {
-        case ANTHROPIC -> AnthropicWire.models(MODELS);
-        case GEMINI -> GeminiWire.models(MODELS);
-        default -> OpenAiWire.models(MODELS, now(), "mock");
-      });
+      listModels(req, route);
     } else {
       Exchange ex = new Exchange(req, route);
       req.body().onSuccess(body -> ex.received(body));
+    }
+  }
+
+  private void listModels(HttpServerRequest req, Route route) {
+    synchronized (listings) {
+      listings.add(new RecordedRequest(req.method().name(), req.path(), req.query(),
+          MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), null, route.protocol()));
+    }
+    List<String> ids = listed;
+    int failing = listingStatus;
+    if (failing != 0) {
+      String key = String.valueOf(req.headers().get("authorization") != null ? req.headers().get("authorization")
+          : req.headers().get("x-api-key") != null ? req.headers().get("x-api-key") : req.headers().get("x-goog-api-key"));
+      req.response().setStatusCode(failing).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+          .end(OpenAiWire.error("Incorrect API key provided: " + key, "invalid_request_error", "invalid_api_key"));
+      return;
+    }
+    req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(switch (route.protocol()) {
+      case ANTHROPIC -> AnthropicWire.models(ids, req.getParam("after_id"), Math.min(PAGE_CAP, intParam(req, "limit", 20)));
+      case GEMINI -> GeminiWire.models(ids, req.getParam("pageToken"), Math.min(PAGE_CAP, intParam(req, "pageSize", 50)));
+      default -> OpenAiWire.models(ids, now(), "mock");
+    });
+  }
+
+  private static int intParam(HttpServerRequest req, String name, int dflt) {
+    try {
+      return req.getParam(name) == null ? dflt : Math.max(1, Integer.parseInt(req.getParam(name)));
+    } catch (NumberFormatException e) {
+      return dflt;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.testing;
 import dev.switchboard.Switchboard;
 import dev.switchboard.bus.Addresses;
 import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.LiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.select.PoolSnapshot;
@@ -45,6 +46,8 @@ import java.util.stream.Stream;
  * ({@link #call}, {@link #flushStats}) are for the JUnit thread, never for an event loop.
  */
 public final class TestGateway implements AutoCloseable {
+
+  private static final String CONFIG_FILE = "switchboard.yaml";
 
   private final Vertx vertx;
   private final Path dir;
@@ -125,6 +128,11 @@ public final class TestGateway implements AutoCloseable {
   /** The pool as the selector holds it now (what edges pick from once they hear of it). */
   public PoolSnapshot pool() {
     return vertx.eventBus().<PoolSnapshot>request(Addresses.POOL_CURRENT, "current").await().body();
+  }
+
+  /** The configuration file the gateway was started from: rewrite it, then reload. */
+  public Path configFile() {
+    return dir.resolve(CONFIG_FILE);
   }
 
   public Path databaseFile() {
@@ -422,9 +430,18 @@ public final class TestGateway implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      SwitchboardConfig config = ConfigLoader.parse(yaml(dir), Map.of());
+      JsonObject tree = yaml(dir);
+      SwitchboardConfig config = ConfigLoader.parse(tree, Map.of());
+      // written out (JSON is YAML) so a configuration reload has a file to read again
+      Path file = dir.resolve(CONFIG_FILE);
+      try {
+        Files.writeString(file, tree.encodePrettily());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       GatewayMetrics m = metrics != null ? metrics : GatewayMetrics.standalone();
-      Switchboard app = Switchboard.start(vertx, config, m).await();
+      Switchboard app = Switchboard.start(vertx, new LiveConfig(config,
+          () -> ConfigLoader.load(vertx, file.toString(), true, Map.of())), m).await();
       return new TestGateway(vertx, dir, config, m, app);
     }
   }

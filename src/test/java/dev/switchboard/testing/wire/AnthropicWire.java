@@ -127,12 +127,21 @@ public final class AnthropicWire implements Wire {
 
   /** {@code GET /v1/models} in Anthropic's shape. */
   public static Buffer models(List<String> ids) {
+    return models(ids, null, ids.size());
+  }
+
+  /** One page of {@code GET /v1/models}: up to {@code limit} models after {@code afterId}, and whether more follow. */
+  public static Buffer models(List<String> all, String afterId, int limit) {
+    int from = afterId == null ? 0 : all.indexOf(afterId) + 1;
+    List<String> ids = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + limit));
+    boolean more = from + ids.size() < all.size();
+    if (ids.isEmpty()) return new JsonObject().put("data", new JsonArray()).put("has_more", false).toBuffer();
     JsonArray data = new JsonArray();
     for (String id : ids) {
       data.add(new JsonObject().put("type", "model").put("id", id).put("display_name", id)
           .put("created_at", "2025-01-01T00:00:00Z"));
     }
-    return new JsonObject().put("data", data).put("has_more", false)
+    return new JsonObject().put("data", data).put("has_more", more)
         .put("first_id", ids.get(0)).put("last_id", ids.get(ids.size() - 1)).toBuffer();
   }
 

@@ -133,6 +133,13 @@ public final class GeminiWire implements Wire {
 
   /** {@code GET /v1beta/models}. */
   public static Buffer models(List<String> ids) {
+    return models(ids, null, ids.size() + 1);
+  }
+
+  /** One page of {@code GET /v1beta/models}: {@code pageSize} models from {@code pageToken} (an offset here), and the next token. */
+  public static Buffer models(List<String> all, String pageToken, int pageSize) {
+    int from = pageToken == null || pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
+    List<String> ids = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + pageSize));
     JsonArray models = new JsonArray();
     for (String id : ids) {
       models.add(new JsonObject().put("name", "models/" + id).put("version", "001")
@@ -140,7 +147,9 @@ public final class GeminiWire implements Wire {
           .put("supportedGenerationMethods", new JsonArray()
               .add("generateContent").add("countTokens").add("embedContent")));
     }
-    return new JsonObject().put("models", models).toBuffer();
+    JsonObject page = new JsonObject().put("models", models);
+    if (from + ids.size() < all.size()) page.put("nextPageToken", String.valueOf(from + ids.size()));
+    return page.toBuffer();
   }
 
   /** {@code :countTokens}: {@code {"totalTokens": N}}. */
