@@ -2,6 +2,7 @@ package dev.switchboard.select;
 
 import dev.switchboard.affinity.SessionAffinity;
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Batcher;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.config.SwitchboardConfig.KeyRules;
 import dev.switchboard.config.SwitchboardConfig.Rates;
@@ -40,12 +41,15 @@ public final class Dispatcher {
   private final Limiter limiter;
   private final SessionAffinity affinity;
   private final long affinityTtlMs;
+  /** Outcomes and spends for the selector, one bus message per event-loop turn. */
+  private final Batcher outcomes;
 
   public Dispatcher(Vertx vertx, Limiter limiter, SessionAffinity affinity, long affinityTtlMs) {
     this.vertx = vertx;
     this.limiter = limiter;
     this.affinity = affinity;
     this.affinityTtlMs = affinityTtlMs;
+    this.outcomes = new Batcher(vertx, Addresses.POOL_OUTCOME);
   }
 
   /** Counters and bindings in Redis when {@code redis.url} is set (exact across instances, kept across restarts), else in memory. */
@@ -106,7 +110,7 @@ public final class Dispatcher {
 
   /** Per attempt, once the upstream's head (or failure) is known. */
   public void report(Outcome outcome) {
-    vertx.eventBus().send(Addresses.POOL_OUTCOME, outcome);
+    outcomes.send(outcome);
   }
 
   /**
@@ -126,7 +130,7 @@ public final class Dispatcher {
     if (lease != null && tokens > 0) {
       Rates rates = pool.channelRules(lease.channelId()).limits();
       if (rates.tpm() > 0) settle = settle.compose(v -> limiter.add(LimitSet.forTarget(lease.target(), rates).tokens(), tokens, now));
-      vertx.eventBus().send(Addresses.POOL_OUTCOME, Spend.of(lease, tokens));
+      outcomes.send(Spend.of(lease, tokens));
     }
     return Future.all(bind, settle).mapEmpty();
   }
