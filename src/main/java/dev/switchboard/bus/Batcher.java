@@ -19,6 +19,8 @@ public final class Batcher {
   /** Several messages for one address, in the order they were sent. */
   public record Batch(List<Object> items) {}
 
+  private static final int MAX_BATCH = 512;
+
   private final EventBus bus;
   private final String address;
   private final ThreadLocal<List<Object>> pending = ThreadLocal.withInitial(ArrayList::new);
@@ -39,6 +41,8 @@ public final class Batcher {
     items.add(message);
     if (items.size() == 1) {
       context.runOnContext(v -> flush(items));
+    } else if (items.size() >= MAX_BATCH) {
+      flush(items); // a long turn (or a flush task that never ran) does not hold messages back
     }
   }
 
