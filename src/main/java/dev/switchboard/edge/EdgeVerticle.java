@@ -73,7 +73,7 @@ public final class EdgeVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     bus.<PoolSnapshot>localConsumer(Addresses.POOL_SNAPSHOT, msg -> snapshot = msg.body());
     upstream = new UpstreamClient(vertx, config.routing());
-    var reporter = new UsageReporter(bus, metrics);
+    var reporter = new UsageReporter(vertx, metrics);
     var translations = Translations.standard();
     if (dispatcher == null) {
       dispatcher = Dispatcher.create(vertx, config);

@@ -1,20 +1,23 @@
 package dev.switchboard.edge;
 
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Batcher;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.stats.RouteTrail;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.stats.UsageRecord;
-import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.Vertx;
 
 /** Turns a finished call into one usage record for the stats verticle, and token counts into meters. */
 final class UsageReporter {
 
-  private final EventBus bus;
+
+  /** Records for the stats verticle, one bus message per event-loop turn. */
+  private final Batcher bus;
   private final GatewayMetrics metrics;
 
-  UsageReporter(EventBus bus, GatewayMetrics metrics) {
-    this.bus = bus;
+  UsageReporter(Vertx vertx, GatewayMetrics metrics) {
+    this.bus = new Batcher(vertx, Addresses.USAGE);
     this.metrics = metrics;
   }
 
@@ -24,7 +27,7 @@ final class UsageReporter {
     var lease = call.lease;
     RouteTrail trail = call.trail.freeze();
     // the stats verticle prices the record
-    bus.send(Addresses.USAGE, new UsageRecord(call.requestId, call.startMs, call.key == null ? 0 : call.key.id(),
+    bus.send(new UsageRecord(call.requestId, call.startMs, call.key == null ? 0 : call.key.id(),
         call.model, lease == null ? 0 : lease.channelId(), lease == null ? 0 : lease.credentialId(),
         lease == null ? null : lease.upstreamModel(), call.route, call.stream, status, errorClass, call.attempts,
         u.input(), u.output(), u.cached(), u.reasoning(), call.elapsedMs(), ttftMs, call.bytesIn, call.bytesOut)

@@ -1,12 +1,15 @@
 package dev.switchboard.json;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.List;
 
 /**
  * The one place that looks behind {@link Buffer} at Netty's {@link ByteBuf}, to hand a
- * parser the backing array of a heap buffer instead of a copy.
+ * parser the backing array of a heap buffer instead of a copy, or to join slices without
+ * copying them.
  */
 public final class Bytes {
 
@@ -22,5 +25,12 @@ public final class Bytes {
     }
     byte[] copy = buffer.getBytes();
     return new Range(copy, 0, copy.length);
+  }
+
+  /** The parts as one buffer that reads through to them (a composite): nothing is copied. */
+  public static Buffer join(List<Buffer> parts) {
+    ByteBuf[] bufs = new ByteBuf[parts.size()];
+    for (int i = 0; i < bufs.length; i++) bufs[i] = ((BufferInternal) parts.get(i)).getByteBuf();
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(bufs));
   }
 }

@@ -56,16 +56,18 @@ public final class TopLevelJson {
         count++;
         String name = p.currentName();
         JsonToken value = p.nextToken();
-        int start = (int) p.currentTokenLocation().getByteOffset();
+        boolean want = wanted.contains(name);
+        // a location is an allocation: only the wanted fields' positions are taken
+        int start = want ? (int) p.currentTokenLocation().getByteOffset() : -1;
         String text = null;
         if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
           p.skipChildren();
-        } else if (wanted.contains(name)) {
+        } else if (want) {
           text = p.getText();
         } else {
           p.finishToken();
         }
-        if (wanted.contains(name)) {
+        if (want) {
           int end = (int) p.currentLocation().getByteOffset();
           if (fields.put(name, new Field(start, end, value, text)) != null) {
             throw new MalformedJsonException("the field '" + name + "' appears more than once");

@@ -16,6 +16,9 @@ public record LimitSet(List<Limit> all, List<Limit> tokens, List<Limit> cost) {
 
   /** A client key's rpm, rpd, tpm, concurrency and daily/monthly budgets; {@code id} is its stored id. */
   public static LimitSet forKey(long id, KeyRules rules) {
+    if (!rules.rates().any() && rules.maxConcurrent() <= 0 && rules.budgetPerDay() <= 0 && rules.budgetPerMonth() <= 0) {
+      return NONE; // the usual key: nothing to build per request
+    }
     String k = "key:" + id;
     List<Limit> all = new ArrayList<>(rates(k, rules.rates()));
     List<Limit> tokens = all.stream().filter(l -> l.kind() == Limit.Kind.UNITS).toList();

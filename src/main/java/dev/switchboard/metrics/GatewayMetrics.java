@@ -36,20 +36,27 @@ public final class GatewayMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger activeStreams = new AtomicInteger();
-  private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+  /**
+   * Meter caches are keyed by records of the label values, not by concatenated strings: the
+   * lookups happen several times per request, and a record key neither builds a string nor
+   * hashes its characters again (String caches its hash).
+   */
+  private record Labels(String a, String b, String c, int n) {}
+
+  private final ConcurrentHashMap<Labels, Counter> requests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> ttft = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Labels, Counter> tokens = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> truncations = new ConcurrentHashMap<>();
   private final DistributionSummary requestBytes;
   private final Counter keepAlives;
   private final ConcurrentHashMap<String, Counter> healthTransitions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> peerHealthTransitions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> benched = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> genAiDuration = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> genAiTtft = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> genAiPerToken = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Labels, DistributionSummary> genAiTokens = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Labels, Timer> genAiDuration = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Labels, Timer> genAiTtft = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Labels, Timer> genAiPerToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> cost = new ConcurrentHashMap<>();
 
   public GatewayMetrics(PrometheusMeterRegistry registry) {
@@ -77,17 +84,21 @@ public final class GatewayMetrics {
   }
 
   public void request(String route, String model, String channel, int status) {
-    requests.computeIfAbsent(route + '\0' + model + '\0' + channel + '\0' + status, k -> Counter
+    Labels labels = new Labels(route, model, channel, status);
+    Counter counter = requests.get(labels);
+    if (counter == null) counter = requests.computeIfAbsent(labels, k -> Counter
         .builder("switchboard_requests_total").description("Client requests by route, model, channel and final status")
         .tags("route", route, "model", model, "channel", channel, "status", Integer.toString(status))
-        .register(registry)).increment();
+        .register(registry));
+    counter.increment();
   }
 
   public void upstreamLatency(String channel, long nanos) {
-    upstreamLatency.computeIfAbsent(channel, c -> Timer.builder("switchboard_upstream_latency")
+    Timer timer = upstreamLatency.get(channel);
+    if (timer == null) timer = upstreamLatency.computeIfAbsent(channel, c -> Timer.builder("switchboard_upstream_latency")
         .description("Time from sending a request upstream to its response head")
-        .tags("channel", c).serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+        .tags("channel", c).serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+    timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void timeToFirstToken(String model, long nanos) {
@@ -99,9 +110,12 @@ public final class GatewayMetrics {
 
   public void tokens(String model, String type, long count) {
     if (count <= 0) return;
-    tokens.computeIfAbsent(model + '\0' + type, k -> Counter.builder("switchboard_tokens_total")
+    Labels labels = new Labels(model, type, null, 0);
+    Counter counter = tokens.get(labels);
+    if (counter == null) counter = tokens.computeIfAbsent(labels, k -> Counter.builder("switchboard_tokens_total")
         .description("Tokens by model and type (input, output, cached, reasoning)")
-        .tags("model", model, "type", type).register(registry)).increment(count);
+        .tags("model", model, "type", type).register(registry));
+    counter.increment(count);
   }
 
   /** A stream that ended without its proper end, by reason. */
@@ -153,13 +167,13 @@ public final class GatewayMetrics {
    */
   public void genAiUsage(String operation, String model, boolean ok, long inputTokens, long outputTokens,
       long durationMs, long ttftMs, long costNanos) {
-    String key = operation + '\0' + model;
+    Labels key = new Labels(operation, model, null, 0);
     if (ok) {
-      genAiTokens(key, operation, model, "input").record(inputTokens);
-      genAiTokens(key, operation, model, "output").record(outputTokens);
+      genAiTokens(operation, model, "input").record(inputTokens);
+      genAiTokens(operation, model, "output").record(outputTokens);
     }
     String errorType = ok ? "none" : "error";
-    genAiDuration.computeIfAbsent(key + '\0' + errorType, k -> Timer.builder("gen_ai.server.request.duration")
+    genAiDuration.computeIfAbsent(new Labels(operation, model, errorType, 0), k -> Timer.builder("gen_ai.server.request.duration")
         .description("GenAI request duration, client request to last byte")
         .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model, "error.type", errorType)
         .serviceLevelObjectives(GEN_AI_SECONDS).register(registry)).record(Math.max(0, durationMs), TimeUnit.MILLISECONDS);
@@ -184,8 +198,10 @@ public final class GatewayMetrics {
     }
   }
 
-  private DistributionSummary genAiTokens(String key, String operation, String model, String type) {
-    return genAiTokens.computeIfAbsent(key + '\0' + type, k -> DistributionSummary.builder("gen_ai.client.token.usage")
+  private DistributionSummary genAiTokens(String operation, String model, String type) {
+    Labels labels = new Labels(operation, model, type, 0);
+    DistributionSummary summary = genAiTokens.get(labels);
+    return summary != null ? summary : genAiTokens.computeIfAbsent(labels, k -> DistributionSummary.builder("gen_ai.client.token.usage")
         .description("Tokens per request, by type (input includes cached tokens, output reasoning tokens)")
         .tags("gen_ai.operation.name", operation, "gen_ai.request.model", model, "gen_ai.token.type", type)
         .serviceLevelObjectives(GEN_AI_TOKENS).register(registry));

@@ -2,6 +2,7 @@ package dev.switchboard.select;
 
 import dev.switchboard.affinity.SessionAffinity;
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Batcher;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.config.SwitchboardConfig.KeyRules;
 import dev.switchboard.config.SwitchboardConfig.Rates;
@@ -41,6 +42,8 @@ public final class Dispatcher {
   private final SessionAffinity affinity;
   private final long affinityTtlMs;
   private final HealthShare health;
+  /** Outcomes and spends for the selector, one bus message per event-loop turn. */
+  private final Batcher outcomes;
 
   public Dispatcher(Vertx vertx, Limiter limiter, SessionAffinity affinity, long affinityTtlMs) {
     this(vertx, limiter, affinity, affinityTtlMs, HealthShare.none());
@@ -52,6 +55,7 @@ public final class Dispatcher {
     this.affinity = affinity;
     this.affinityTtlMs = affinityTtlMs;
     this.health = health;
+    this.outcomes = new Batcher(vertx, Addresses.POOL_OUTCOME);
   }
 
   /** Counters and bindings in Redis when {@code redis.url} is set (exact across instances, kept across restarts), else in memory. */
@@ -166,7 +170,7 @@ public final class Dispatcher {
 
   /** Per attempt, once the upstream's head (or failure) is known. */
   public void report(Outcome outcome) {
-    vertx.eventBus().send(Addresses.POOL_OUTCOME, outcome);
+    outcomes.send(outcome);
   }
 
   /**
@@ -188,7 +192,7 @@ public final class Dispatcher {
       if (rates.tpm() > 0) settle = settle.compose(v -> limiter.add(LimitSet.forTarget(lease.target(), rates).tokens(), tokens, now));
     }
     if (lease != null && (tokens > 0 || costNanos > 0)) {
-      vertx.eventBus().send(Addresses.POOL_OUTCOME, Spend.of(lease, tokens, costNanos));
+      outcomes.send(Spend.of(lease, tokens, costNanos));
     }
     return Future.all(bind, settle).mapEmpty();
   }

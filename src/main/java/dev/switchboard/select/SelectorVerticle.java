@@ -1,6 +1,7 @@
 package dev.switchboard.select;
 
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Batcher;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.store.Channel;
@@ -71,10 +72,10 @@ public final class SelectorVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     bus.<Object>localConsumer(Addresses.POOL_CURRENT, msg -> msg.reply(snapshot));
-    bus.<Object>localConsumer(Addresses.POOL_OUTCOME, msg -> {
-      if (msg.body() instanceof Outcome o) onOutcome(o);
-      else if (msg.body() instanceof Spend s) onSpend(s);
-    });
+    bus.<Object>localConsumer(Addresses.POOL_OUTCOME, msg -> Batcher.forEach(msg.body(), body -> {
+      if (body instanceof Outcome o) onOutcome(o);
+      else if (body instanceof Spend s) onSpend(s);
+    }));
     bus.<Object>localConsumer(Addresses.POOL_RELOAD, msg -> reload().onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(snapshot);

@@ -1,6 +1,7 @@
 package dev.switchboard.stats;
 
 import dev.switchboard.bus.Addresses;
+import dev.switchboard.bus.Batcher;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.pricing.Cost;
@@ -74,7 +75,7 @@ public final class StatsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<UsageRecord>localConsumer(Addresses.USAGE, msg -> offer(msg.body()));
+    vertx.eventBus().<Object>localConsumer(Addresses.USAGE, msg -> Batcher.forEach(msg.body(), r -> offer((UsageRecord) r)));
     vertx.eventBus().<Object>localConsumer(Addresses.USAGE_FLUSH, msg -> flushAll().onComplete(ar -> {
       if (ar.succeeded()) msg.reply(ar.result());
       else msg.fail(500, "flush failed");

@@ -38,9 +38,9 @@ class DispatcherTest {
 
   DispatcherTest() {
     LocalCodec.register(vertx, Outcome.class, Spend.class);
-    vertx.eventBus().localConsumer(Addresses.POOL_OUTCOME, msg -> {
-      if (msg.body() instanceof Spend s) spent.complete(s);
-    });
+    vertx.eventBus().localConsumer(Addresses.POOL_OUTCOME, msg -> dev.switchboard.bus.Batcher.forEach(msg.body(), body -> {
+      if (body instanceof Spend s) spent.complete(s);
+    }));
   }
 
   @AfterEach
