@@ -65,7 +65,8 @@ public final class Main {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(vertxMetrics()))
+        // epoll where the bundled native library loads (Linux x86-64), else NIO
+        .with(new VertxOptions().setMetricsOptions(vertxMetrics()).setPreferNativeTransport(true))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     GatewayMetrics metrics = new GatewayMetrics(registry);
@@ -82,8 +83,9 @@ public final class Main {
       app = withDemo ? startWithDemo(vertx, config, source, metrics, log)
           : Switchboard.start(vertx, new LiveConfig(config, source), metrics).await();
       SwitchboardConfig c = app.config();
-      log.info("Switchboard listening on http://{}:{} | database: {} | {} channels, {} client keys",
-          c.server().host(), app.port(), app.store().describe(), c.channels().size(), c.apiKeys().size());
+      log.info("Switchboard listening on http://{}:{} | database: {} | {} channels, {} client keys | transport: {}",
+          c.server().host(), app.port(), app.store().describe(), c.channels().size(), c.apiKeys().size(),
+          vertx.isNativeTransportEnabled() ? "epoll" : "nio");
       if (c.management().enabled()) {
         log.info("management API on http://{}:{}/api/v1", c.management().separateListener() ? c.management().host() : c.server().host(),
             c.management().separateListener() ? app.managementPort() : app.port());

@@ -81,6 +81,9 @@ class ProcessLifecycleTest {
         ""));
     try (GatewayProcess gw = GatewayProcess.start(dir, "--config", "gw.yaml")) {
       int port = gw.awaitPort();
+      if ("Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch"))) {
+        assertTrue(gw.log().contains("transport: epoll"), "the bundled epoll transport loads here:\n" + gw.log());
+      }
       HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(200));
       AtomicInteger answered = new AtomicInteger();
       AtomicInteger inFlight = new AtomicInteger();
