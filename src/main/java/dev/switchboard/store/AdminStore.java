@@ -27,9 +27,19 @@ public interface AdminStore {
   record Key(long id, String name, String prefix, List<String> models, boolean enabled, String source, long expiresAt, long createdAt,
       boolean returnCost) {}
 
-  /** A channel to create or replace; {@code keys} null keeps the stored credentials. */
+  /**
+   * A channel to create or replace; {@code keys} null keeps the stored credentials. {@code quota}
+   * (tokens) and {@code costQuotaNanos}: -1 = none.
+   */
   record ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
-      int priority, int weight, boolean enabled, List<String> keys) {}
+      int priority, int weight, boolean enabled, List<String> keys, long quota, long costQuotaNanos) {
+
+    /** Without quotas. */
+    public ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
+        int priority, int weight, boolean enabled, List<String> keys) {
+      this(name, type, baseUrls, models, modelMap, priority, weight, enabled, keys, -1, -1);
+    }
+  }
 
   /** One recorded change. {@code details} is JSON text without secrets. */
   record AuditEntry(long id, long ts, String actor, String action, String target, String remote, String details) {}
@@ -98,6 +108,9 @@ public interface AdminStore {
   Future<Boolean> updateChannel(long id, ChannelDraft draft);
 
   Future<Boolean> deleteChannel(long id);
+
+  /** Sets a credential's own quotas (tokens, nanos; -1 = none), of any channel; false when absent. */
+  Future<Boolean> setCredentialQuota(long credentialId, long tokens, long costNanos);
 
   /** Every group created over the API, by id. */
   Future<List<StoredGroup>> groups();

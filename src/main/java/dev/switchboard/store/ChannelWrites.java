@@ -38,11 +38,11 @@ final class ChannelWrites {
 
   Future<Long> create(ChannelDraft c) {
     String sql = "INSERT INTO channels (name, type, base_urls, models, model_map, priority, weight, enabled, source,"
-        + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'api', ?, ?)";
+        + " created_at, updated_at, quota_tokens, cost_quota_nanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'api', ?, ?, ?, ?)";
     return nameFree(c.name(), -1)
         .compose(v -> conn.preparedQuery(d.sql(sql)).execute(Tuple.of(c.name(), c.type(), Columns.encodeList(c.baseUrls()),
             Columns.encodeList(c.models()), Columns.encodeMap(c.modelMap()), c.priority(), c.weight(), d.flagParam(c.enabled()))
-            .addLong(now).addLong(now)))
+            .addLong(now).addLong(now).addValue(quota(c.quota())).addValue(quota(c.costQuotaNanos()))))
         .compose(v -> conn.preparedQuery(d.sql("SELECT id FROM channels WHERE name = ?")).execute(Tuple.of(c.name())))
         .map(rows -> rows.iterator().next().getLong("id"))
         .compose(id -> replaceCredentials(id, c.keys()).map(id));
@@ -50,11 +50,11 @@ final class ChannelWrites {
 
   Future<Boolean> update(long id, ChannelDraft c) {
     String sql = "UPDATE channels SET name = ?, type = ?, base_urls = ?, models = ?, model_map = ?, priority = ?, weight = ?,"
-        + " enabled = ?, updated_at = ? WHERE id = ? AND source = 'api'";
+        + " enabled = ?, updated_at = ?, quota_tokens = ?, cost_quota_nanos = ? WHERE id = ? AND source = 'api'";
     return nameFree(c.name(), id)
         .compose(v -> conn.preparedQuery(d.sql(sql)).execute(Tuple.of(c.name(), c.type(), Columns.encodeList(c.baseUrls()),
             Columns.encodeList(c.models()), Columns.encodeMap(c.modelMap()), c.priority(), c.weight(), d.flagParam(c.enabled()))
-            .addLong(now).addLong(id)))
+            .addLong(now).addValue(quota(c.quota())).addValue(quota(c.costQuotaNanos())).addLong(id)))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
             : replaceCredentials(id, c.keys()).map(true));
   }
@@ -89,6 +89,11 @@ final class ChannelWrites {
                       "INSERT INTO credentials (channel_id, secret_enc, enabled, created_at) VALUES (?, ?, ?, ?)"))
                   .execute(Tuple.of(channelId, secrets.encrypt(key), d.flagParam(true), now))));
         });
+  }
+
+  /** A quota column's value: null for none. */
+  private static Long quota(long value) {
+    return value < 0 ? null : value;
   }
 
   private String open(String sealed) {
