@@ -5,6 +5,7 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
 
+import dev.switchboard.store.AdminStore;
 import dev.switchboard.store.AdminStore.ChannelDraft;
 import dev.switchboard.store.Channel;
 import dev.switchboard.store.Credential;
@@ -118,7 +119,8 @@ final class ChannelRoutes {
     Integer priority = f.integer("priority", -1_000_000, 1_000_000);
     Integer weight = f.integer("weight", 1, 1_000_000);
     Boolean enabled = f.bool("enabled");
-    List<String> keys = f.strings("keys", 100, 4096);
+    Map<String, AdminStore.KeyQuota> keyQuotas = new LinkedHashMap<>();
+    List<String> keys = keys(f, keyQuotas);
     long quota = QuotaFields.tokens(f, base == null ? -1 : base.quota());
     long costQuota = QuotaFields.nanos(f, base == null ? -1 : base.costQuotaNanos());
     ChannelDraft d = new ChannelDraft(
@@ -130,7 +132,7 @@ final class ChannelRoutes {
         priority != null ? priority : base == null ? 0 : base.priority(),
         weight != null ? weight : base == null ? 1 : base.weight(),
         enabled != null ? enabled : base == null || base.enabled(),
-        keys, quota, costQuota);
+        keys, quota, costQuota, Map.copyOf(keyQuotas));
     if (d.baseUrls().isEmpty()) f.error("baseUrls", "at least one base URL is required");
     if (d.models().isEmpty() && d.modelMap().isEmpty()) f.error("models", "at least one model (models or modelMap) is required");
     f.check();
@@ -138,7 +140,42 @@ final class ChannelRoutes {
     List<String> served = new ArrayList<>(d.models());
     d.modelMap().keySet().stream().filter(m -> !served.contains(m)).forEach(served::add);
     return new ChannelDraft(d.name(), d.type(), d.baseUrls(), List.copyOf(served), d.modelMap(), d.priority(), d.weight(),
-        d.enabled(), d.keys(), d.quota(), d.costQuotaNanos());
+        d.enabled(), d.keys(), d.quota(), d.costQuotaNanos(), d.keyQuotas());
+  }
+
+  private static final Set<String> KEY_FIELDS = Set.of("key", QuotaFields.TOKENS, QuotaFields.MONEY);
+
+  /**
+   * {@code keys}: each a secret, or {@code {key, quota?, costQuota?}} to give the credential its
+   * own quotas (put in {@code quotas} by secret; absent ones are none). Null when absent.
+   */
+  private static List<String> keys(Fields f, Map<String, AdminStore.KeyQuota> quotas) {
+    Object v = f.raw("keys");
+    if (v == null) return null;
+    if (!(v instanceof JsonArray a)) {
+      f.error("keys", "must be a list of keys (strings or {key, quota, costQuota} objects)");
+      return null;
+    }
+    if (a.size() > 100) {
+      f.error("keys", "must have at most 100 items");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Object item = a.getValue(i);
+      if (!(item instanceof JsonObject)) {
+        String secret = f.textItem("keys[" + i + "]", item, 4096);
+        if (secret == null) return null;
+        out.add(secret);
+        continue;
+      }
+      Fields k = f.nested("keys[" + i + "]", item, KEY_FIELDS);
+      String secret = k.text("key", true, 4096);
+      if (secret == null) return null;
+      out.add(secret);
+      quotas.put(secret, new AdminStore.KeyQuota(QuotaFields.tokens(k, -1), QuotaFields.nanos(k, -1)));
+    }
+    return List.copyOf(out);
   }
 
   private static boolean httpUrl(String url) {

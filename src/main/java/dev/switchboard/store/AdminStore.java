@@ -29,17 +29,29 @@ public interface AdminStore {
 
   /**
    * A channel to create or replace; {@code keys} null keeps the stored credentials. {@code quota}
-   * (tokens) and {@code costQuotaNanos}: -1 = none.
+   * (tokens) and {@code costQuotaNanos}: -1 = none. {@code keyQuotas}: the quotas given with
+   * some of the keys (by secret); a key without an entry keeps what its credential had (none
+   * when new).
    */
   record ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
-      int priority, int weight, boolean enabled, List<String> keys, long quota, long costQuotaNanos) {
+      int priority, int weight, boolean enabled, List<String> keys, long quota, long costQuotaNanos,
+      Map<String, KeyQuota> keyQuotas) {
 
     /** Without quotas. */
     public ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
         int priority, int weight, boolean enabled, List<String> keys) {
-      this(name, type, baseUrls, models, modelMap, priority, weight, enabled, keys, -1, -1);
+      this(name, type, baseUrls, models, modelMap, priority, weight, enabled, keys, -1, -1, Map.of());
+    }
+
+    /** Without quotas on keys. */
+    public ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
+        int priority, int weight, boolean enabled, List<String> keys, long quota, long costQuotaNanos) {
+      this(name, type, baseUrls, models, modelMap, priority, weight, enabled, keys, quota, costQuotaNanos, Map.of());
     }
   }
+
+  /** A credential's own quotas given with its key: tokens and nanos, -1 = none. */
+  record KeyQuota(long tokens, long costNanos) {}
 
   /** One recorded change. {@code details} is JSON text without secrets. */
   record AuditEntry(long id, long ts, String actor, String action, String target, String remote, String details) {}

@@ -184,6 +184,44 @@ class QuotaApiTest {
   }
 
   /** Each a new conversation, so no session binding chooses the credential. */
+  @Test
+  void keysGivenAsObjectsCarryTheirCredentialsQuotasAndPlainKeysKeepThem(Vertx vertx) {
+    mock = MockUpstream.start(vertx).await();
+    mock.defaultBehavior(Behavior.ok().usage(40, 12, 8, 0));
+    api = AdminFixture.start(TestGateway.builder(vertx).clientKey("client", KEY).pricing("models", PRICES));
+    String operator = api.token("oper");
+    JsonObject body = new JsonObject().put("name", "keyed").put("baseUrls", new JsonArray().add(mock.baseUrl()))
+        .put("models", new JsonArray().add("m"));
+    Reply bad = api.post("/channels", operator, body.copy().put("keys", new JsonArray()
+        .add(new JsonObject().put("key", "sk-upstream-keyed-000001").put("quota", -1).put("owner", "me"))));
+    assertEquals(400, bad.status(), bad.text());
+    JsonObject fields = bad.json().getJsonObject("error").getJsonObject("fields");
+    assertNotNull(fields.getString("keys[0].quota"), bad.text());
+    assertNotNull(fields.getString("keys[0].owner"), "unknown fields are refused: " + bad.text());
+    assertTrue(!bad.text().contains("sk-upstream-keyed-000001"), "the key is never echoed");
+
+    Reply created = api.post("/channels", operator, body.copy().put("keys", new JsonArray()
+        .add(new JsonObject().put("key", "sk-upstream-keyed-000001").put("costQuota", "0.0002"))
+        .add("sk-upstream-plain-000002")));
+    assertEquals(201, created.status(), created.text());
+    long id = created.json().getLong("id");
+    JsonArray creds = created.json().getJsonArray("credentials");
+    assertEquals("0.0002", creds.getJsonObject(0).getString("costQuota"));
+    assertNull(creds.getJsonObject(1).getValue("costQuota"));
+    long metered = creds.getJsonObject(0).getLong("id");
+    assertEquals("0.0002", credentialLeft(operator, metered, "costQuotaLeft"));
+
+    // plain strings keep what each kept credential had; an object sets its quotas anew
+    Reply kept = api.call(HttpMethod.PATCH, "/channels/" + id, operator, new JsonObject().put("keys", new JsonArray()
+        .add("sk-upstream-keyed-000001").add(new JsonObject().put("key", "sk-upstream-plain-000002").put("quota", 52))));
+    assertEquals(200, kept.status(), kept.text());
+    creds = kept.json().getJsonArray("credentials");
+    assertEquals(metered, creds.getJsonObject(0).getLong("id"), "a kept secret keeps its credential");
+    assertEquals("0.0002", creds.getJsonObject(0).getString("costQuota"));
+    assertEquals(52, creds.getJsonObject(1).getLong("quota"));
+    assertEquals(52L, poolCredential(operator, creds.getJsonObject(1).getLong("id")).getLong("quotaLeft"));
+  }
+
   private Reply answer() {
     Reply reply = api.gateway.call(KEY, new JsonObject().put("model", "m")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi " + ++conversations))));
