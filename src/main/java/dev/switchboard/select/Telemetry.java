@@ -69,6 +69,18 @@ record Telemetry(Map<Long, Map<String, Double>> ttft, Map<String, Double> urlLat
     return cost != null ? cost : quotaLeft(channelId);
   }
 
+  /**
+   * What {@code most_remaining} ranks a credential by: the smaller of its channel's
+   * {@link #remaining(long)} and its own (cost left where it has a cost quota, else tokens left);
+   * {@code credentialId} 0 for a channel without keys.
+   */
+  long remaining(long channelId, long credentialId) {
+    long channel = remaining(channelId);
+    if (credentialId == 0) return channel;
+    Long cost = credentialCostLeft.get(credentialId);
+    return Math.min(channel, cost != null ? cost : credentialQuotaLeft(credentialId));
+  }
+
   /** Why the channel is out of rotation for its quotas, or null. */
   String exhausted(long channelId) {
     if (costLeft(channelId) <= 0) return "cost quota exhausted";

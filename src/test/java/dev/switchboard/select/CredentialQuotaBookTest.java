@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.config.SwitchboardConfig.GroupConfig;
+import dev.switchboard.config.SwitchboardConfig.MemberConfig;
+import dev.switchboard.config.SwitchboardConfig.TierConfig;
 import dev.switchboard.store.Channel;
 import dev.switchboard.store.ChannelSpend;
 import dev.switchboard.store.Credential;
@@ -50,6 +53,18 @@ class CredentialQuotaBookTest {
     PoolSnapshot.TargetStatus status = pool.status(0).get(0).targets().get(0);
     assertEquals(0, status.costLeftNanos());
     assertEquals(-1, status.quotaLeft());
+  }
+
+  @Test
+  void mostRemainingRanksCredentialsByWhatIsLeftOfTheirOwnQuotas() {
+    Telemetry.Book book = new Telemetry.Book();
+    book.credentialQuota(11, -1, 1_000);
+    book.credentialQuota(12, -1, 5_000);
+    PoolSnapshot pool = PoolSnapshot.of(1, List.of(PAIR), List.of(),
+        new RouteConfig(Map.of(), Map.of(), List.of(new GroupConfig(MODEL, List.of(),
+            List.of(new TierConfig("most_remaining", List.of(new MemberConfig("pair", MODEL, 1, 1)))))), Map.of(),
+            RouteConfig.CostLookup.NONE), Map.of(), book.freeze());
+    for (int i = 0; i < 20; i++) assertEquals(12, pool.pick(MODEL, Set.of(), 0).credentialId(), "5000 left beats 1000");
   }
 
   @Test
