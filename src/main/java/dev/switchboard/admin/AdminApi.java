@@ -77,6 +77,7 @@ final class AdminApi {
     all.addAll(new KeyRoutes(store.admin(), audit, pool).endpoints());
     all.addAll(new ChannelRoutes(store, audit, pool, new ChannelProbe(vertx, context.gateway()),
         new ModelSync(vertx, context.gateway())).endpoints());
+    all.addAll(new CredentialRoutes(store, audit, pool).endpoints());
     all.addAll(new SettingRoutes(store, audit, pool).endpoints());
     all.addAll(new AuditRoutes(store.admin()).endpoints());
     all.addAll(new RoutingRoutes(store, pool).endpoints());

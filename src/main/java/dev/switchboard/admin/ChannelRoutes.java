@@ -5,6 +5,7 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
 
+import dev.switchboard.store.AdminStore;
 import dev.switchboard.store.AdminStore.ChannelDraft;
 import dev.switchboard.store.Channel;
 import dev.switchboard.store.Credential;
@@ -24,12 +25,13 @@ import java.util.Set;
 /**
  * Upstream channels. Secrets are write-only: {@code keys} sets them (stored encrypted), and
  * answers show each credential masked. Channels declared in the configuration file are listed
- * ({@code source: config}) but changed only there.
+ * ({@code source: config}) but changed only there; what any channel has used against its quotas
+ * can be reset here.
  */
 final class ChannelRoutes {
 
   private static final Set<String> FIELDS = Set.of("name", "type", "baseUrls", "models", "modelMap", "priority", "weight",
-      "enabled", "keys");
+      "enabled", "keys", QuotaFields.TOKENS, QuotaFields.MONEY);
 
   private final Store store;
   private final Audit audit;
@@ -53,7 +55,8 @@ final class ChannelRoutes {
         Endpoint.of(PATCH, "/channels/{id}", Role.OPERATOR, this::update),
         Endpoint.of(DELETE, "/channels/{id}", Role.OPERATOR, this::delete),
         Endpoint.of(POST, "/channels/{id}/test", Role.OPERATOR, this::test),
-        Endpoint.of(POST, "/channels/{id}/models/sync", Role.OPERATOR, this::syncModels));
+        Endpoint.of(POST, "/channels/{id}/models/sync", Role.OPERATOR, this::syncModels),
+        Endpoint.of(POST, "/channels/{id}/quota/reset", Role.OPERATOR, this::resetQuota));
   }
 
   /** What may be shown of a secret: its last four characters when it is long enough to spare them. */
@@ -64,13 +67,14 @@ final class ChannelRoutes {
   static JsonObject render(Channel c) {
     JsonArray credentials = new JsonArray();
     for (Credential cred : c.credentials()) {
-      credentials.add(new JsonObject().put("id", cred.id()).put("enabled", cred.enabled()).put("key", mask(cred.secret())));
+      credentials.add(CredentialRoutes.render(cred));
     }
     return new JsonObject().put("id", c.id()).put("name", c.name()).put("type", c.type())
         .put("baseUrls", new JsonArray(new ArrayList<Object>(c.baseUrls())))
         .put("models", new JsonArray(new ArrayList<Object>(c.models())))
         .put("modelMap", new JsonObject(new LinkedHashMap<String, Object>(c.modelMap())))
         .put("priority", c.priority()).put("weight", c.weight()).put("enabled", c.enabled()).put("source", c.source())
+        .put("quota", QuotaFields.shown(c.quota())).put("costQuota", QuotaFields.display(c.costQuotaNanos()))
         .put("credentials", credentials);
   }
 
@@ -115,7 +119,10 @@ final class ChannelRoutes {
     Integer priority = f.integer("priority", -1_000_000, 1_000_000);
     Integer weight = f.integer("weight", 1, 1_000_000);
     Boolean enabled = f.bool("enabled");
-    List<String> keys = f.strings("keys", 100, 4096);
+    Map<String, AdminStore.KeyQuota> keyQuotas = new LinkedHashMap<>();
+    List<String> keys = keys(f, keyQuotas);
+    long quota = QuotaFields.tokens(f, base == null ? -1 : base.quota());
+    long costQuota = QuotaFields.nanos(f, base == null ? -1 : base.costQuotaNanos());
     ChannelDraft d = new ChannelDraft(
         name != null ? name : base == null ? null : base.name(),
         type != null ? type : base == null ? "openai" : base.type(),
@@ -125,7 +132,7 @@ final class ChannelRoutes {
         priority != null ? priority : base == null ? 0 : base.priority(),
         weight != null ? weight : base == null ? 1 : base.weight(),
         enabled != null ? enabled : base == null || base.enabled(),
-        keys);
+        keys, quota, costQuota, Map.copyOf(keyQuotas));
     if (d.baseUrls().isEmpty()) f.error("baseUrls", "at least one base URL is required");
     if (d.models().isEmpty() && d.modelMap().isEmpty()) f.error("models", "at least one model (models or modelMap) is required");
     f.check();
@@ -133,7 +140,42 @@ final class ChannelRoutes {
     List<String> served = new ArrayList<>(d.models());
     d.modelMap().keySet().stream().filter(m -> !served.contains(m)).forEach(served::add);
     return new ChannelDraft(d.name(), d.type(), d.baseUrls(), List.copyOf(served), d.modelMap(), d.priority(), d.weight(),
-        d.enabled(), d.keys());
+        d.enabled(), d.keys(), d.quota(), d.costQuotaNanos(), d.keyQuotas());
+  }
+
+  private static final Set<String> KEY_FIELDS = Set.of("key", QuotaFields.TOKENS, QuotaFields.MONEY);
+
+  /**
+   * {@code keys}: each a secret, or {@code {key, quota?, costQuota?}} to give the credential its
+   * own quotas (put in {@code quotas} by secret; absent ones are none). Null when absent.
+   */
+  private static List<String> keys(Fields f, Map<String, AdminStore.KeyQuota> quotas) {
+    Object v = f.raw("keys");
+    if (v == null) return null;
+    if (!(v instanceof JsonArray a)) {
+      f.error("keys", "must be a list of keys (strings or {key, quota, costQuota} objects)");
+      return null;
+    }
+    if (a.size() > 100) {
+      f.error("keys", "must have at most 100 items");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Object item = a.getValue(i);
+      if (!(item instanceof JsonObject)) {
+        String secret = f.textItem("keys[" + i + "]", item, 4096);
+        if (secret == null) return null;
+        out.add(secret);
+        continue;
+      }
+      Fields k = f.nested("keys[" + i + "]", item, KEY_FIELDS);
+      String secret = k.text("key", true, 4096);
+      if (secret == null) return null;
+      out.add(secret);
+      quotas.put(secret, new AdminStore.KeyQuota(QuotaFields.tokens(k, -1), QuotaFields.nanos(k, -1)));
+    }
+    return List.copyOf(out);
   }
 
   private static boolean httpUrl(String url) {
@@ -147,7 +189,8 @@ final class ChannelRoutes {
 
   private static JsonObject details(ChannelDraft d) {
     return new JsonObject().put("name", d.name()).put("models", d.models().size())
-        .put("keysReplaced", d.keys() != null).put("keys", d.keys() == null ? null : d.keys().size());
+        .put("keysReplaced", d.keys() != null).put("keys", d.keys() == null ? null : d.keys().size())
+        .put("quota", QuotaFields.shown(d.quota())).put("costQuota", QuotaFields.display(d.costQuotaNanos()));
   }
 
   private Future<Reply> create(Call call) {
@@ -180,6 +223,18 @@ final class ChannelRoutes {
           .compose(v -> pool.reload())
           .compose(v -> audit.record(call, "channel.delete", "channel:" + id, new JsonObject().put("name", existing.name())));
     }).map(Reply.noContent());
+  }
+
+  /**
+   * Zeroes what the channel (declared in YAML or not) has used against its quotas, here at once
+   * and on the other instances with the change notice. Its credentials' own counts stay.
+   */
+  private Future<Reply> resetQuota(Call call) {
+    long id = call.id("Channel");
+    return find(id).compose(c -> pool.resetQuota(new JsonObject().put("channel", id))
+        .compose(v -> audit.record(call, "channel.quota.reset", "channel:" + id, new JsonObject().put("name", c.name())))
+        .compose(v -> find(id)))
+        .map(c -> Reply.ok(render(c)));
   }
 
   /** The credential asked for by id, else the first enabled one, else the first; null for a keyless channel. */
@@ -237,7 +292,7 @@ final class ChannelRoutes {
         c.modelMap().keySet().stream().filter(m -> !models.contains(m)).forEach(models::add);
         if (models.isEmpty()) throw ApiError.of(409, "no_models", "The upstream lists no models; replacing would leave the channel with none.");
         ChannelDraft d = new ChannelDraft(c.name(), c.type(), c.baseUrls(), List.copyOf(models), c.modelMap(), c.priority(),
-            c.weight(), c.enabled(), null);
+            c.weight(), c.enabled(), null, c.quota(), c.costQuotaNanos());
         return store.admin().updateChannel(id, d)
             .compose(v -> pool.reload())
             .compose(v -> audit.record(call, "channel.models.sync", "channel:" + id, new JsonObject().put("mode", how)

@@ -87,6 +87,15 @@ final class Fields {
     return checkText(name, s, max);
   }
 
+  /** A text value found inside another field (a list item), checked as {@link #text} checks one. */
+  String textItem(String field, Object v, int max) {
+    if (!(v instanceof String s)) {
+      error(field, "must be a string");
+      return null;
+    }
+    return checkText(field, s, max);
+  }
+
   private String checkText(String field, String s, int max) {
     if (s.isBlank()) {
       error(field, "must not be empty");

@@ -36,6 +36,16 @@ final class PoolReload {
     return vertx.eventBus().<PoolSnapshot>request(Addresses.POOL_CURRENT, "current").map(msg -> msg.body());
   }
 
+  /**
+   * Zeroes a used quota ({@code {"channel": id}} or {@code {"credential": id}}) through the
+   * selector, which forgets it and deletes it from the store; then announces it, so the other
+   * instances read the sums back with their reload. Unlike a reload, a failure is the caller's.
+   */
+  Future<Void> resetQuota(io.vertx.core.json.JsonObject which) {
+    return vertx.eventBus().request(Addresses.POOL_QUOTA_RESET, which).<Void>mapEmpty()
+        .compose(v -> reload());
+  }
+
   Future<Void> reload() {
     notices.announce("pool");
     return vertx.eventBus().request(Addresses.POOL_RELOAD, "reload").<Void>mapEmpty()

@@ -85,17 +85,19 @@ final class RoutingRoutes {
           .filter(c -> benched == null || benched == c.targets().stream().anyMatch(t -> !t.benches().isEmpty())).toList();
       JsonArray items = new JsonArray();
       all.stream().skip(paging.offset).limit(paging.limit).forEach(c -> items.add(render(c)
-          .put("limits", limits(snapshot.channelRules(c.channel().id())))));
+          .put("limits", limits(snapshot.channelRules(c.channel().id()), c.channel()))));
       return Reply.ok(paging.wrap(items, all.size()).put("snapshotVersion", snapshot.version())
           .put("at", Instant.ofEpochMilli(now).toString()));
     });
   }
 
-  /** The channel's configured routing rules: per-credential caps (0 = none) and tags. */
-  private static JsonObject limits(ChannelRules rules) {
+  /** The channel's routing rules: per-credential caps (0 = none), quotas (YAML's, else the API's) and tags. */
+  private static JsonObject limits(ChannelRules rules, dev.switchboard.store.Channel channel) {
+    long quota = rules.quota() >= 0 ? rules.quota() : channel.quota();
+    long costQuota = rules.costQuotaNanos() >= 0 ? rules.costQuotaNanos() : channel.costQuotaNanos();
     return new JsonObject().put("rpm", rules.limits().rpm()).put("tpm", rules.limits().tpm()).put("rpd", rules.limits().rpd())
-        .put("quota", rules.quota() < 0 ? null : rules.quota())
-        .put("costQuota", rules.costQuotaNanos() < 0 ? null : new Cost(rules.costQuotaNanos(), 0).display()).put("tags", new JsonArray(new java.util.ArrayList<Object>(rules.tags())));
+        .put("quota", quota < 0 ? null : quota)
+        .put("costQuota", costQuota < 0 ? null : new Cost(costQuota, 0).display()).put("tags", new JsonArray(new java.util.ArrayList<Object>(rules.tags())));
   }
 
   private static Double measured(double ms) {
@@ -116,7 +118,9 @@ final class RoutingRoutes {
       t.ttftMs().forEach((model, ms) -> ttft.put(model.isEmpty() ? "*" : model, measured(ms)));
       credentials.add(new JsonObject().put("id", t.credentialId() == 0 ? null : t.credentialId()).put("enabled", t.enabled())
           .put("state", t.benches().isEmpty() ? "ready" : t.benches().size() == 1 ? t.benches().get(0).state() : "benched")
-          .put("benches", benches).put("ttftMs", ttft));
+          .put("benches", benches).put("ttftMs", ttft)
+          .put("quotaLeft", t.quotaLeft() < 0 ? null : t.quotaLeft())
+          .put("costQuotaLeft", t.costLeftNanos() < 0 ? null : new Cost(t.costLeftNanos(), 0).display()));
     }
     return new JsonObject().put("id", c.channel().id()).put("name", c.channel().name()).put("type", c.channel().type())
         .put("source", c.channel().source()).put("enabled", c.enabled())

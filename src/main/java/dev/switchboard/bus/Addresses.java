@@ -11,6 +11,8 @@ public final class Addresses {
   public static final String POOL_OUTCOME = "switchboard.pool.outcome";
   /** Ask the selector to reload channels and keys from the store. */
   public static final String POOL_RELOAD = "switchboard.pool.reload";
+  /** Zero a channel's or credential's used quota ({@code {"channel": id}} / {@code {"credential": id}}); replies with the snapshot. */
+  public static final String POOL_QUOTA_RESET = "switchboard.pool.quota.reset";
   /** Fire-and-forget {@code UsageRecord}s from edges to the stats verticle. */
   public static final String USAGE = "switchboard.stats.usage";
   /** Request/reply: flush buffered usage records now; replies with the number written. */

@@ -129,6 +129,16 @@ public final class PoolSnapshot {
     return channelsById.containsKey(channelId);
   }
 
+  /** Whether a credential of a channel of this snapshot has this id. */
+  public boolean hasCredential(long credentialId) {
+    for (Channel ch : channelsById.values()) {
+      for (var cred : ch.credentials()) {
+        if (cred.id() == credentialId) return true;
+      }
+    }
+    return false;
+  }
+
   /** The routing attributes of a channel (limits, quota, tags); defaults for channels not declared in YAML. */
   public ChannelRules channelRules(long channelId) {
     Channel ch = channelsById.get(channelId);
@@ -274,7 +284,9 @@ public final class PoolSnapshot {
         if (b.covers(c.upstreamModel()) && (b.blocks(now) || !allowProbe && b.wantsProbe(now))) return b.describe(now);
       }
     }
-    return telemetry.exhausted(c.channel().id());
+    String channel = telemetry.exhausted(c.channel().id());
+    if (channel != null || c.credential() == null) return channel;
+    return telemetry.credentialExhausted(c.credential().id());
   }
 
   private Bench probeFor(Candidate c, long now) {
@@ -380,8 +392,12 @@ public final class PoolSnapshot {
   /** One bench as an admin sees it: {@code state} cooling, open, disabled or half_open (its time is up, a probe decides). */
   public record BenchStatus(String model, String state, long untilMs, String reason) {}
 
-  /** One target of a channel: a credential (id &gt; 0) or the channel itself when it has no keys (0). */
-  public record TargetStatus(long credentialId, boolean enabled, List<BenchStatus> benches, Map<String, Double> ttftMs) {}
+  /**
+   * One target of a channel: a credential (id &gt; 0) or the channel itself when it has no keys
+   * (0), with what is left of the credential's own quotas (tokens, nanos; -1 = none).
+   */
+  public record TargetStatus(long credentialId, boolean enabled, List<BenchStatus> benches, Map<String, Double> ttftMs,
+      long quotaLeft, long costLeftNanos) {}
 
   /**
    * A channel's live status: its routing switch, token quota left (-1 = none), cost quota left in
@@ -422,7 +438,10 @@ public final class PoolSnapshot {
       list.add(new BenchStatus(b.model(), state, b.until(), b.reason()));
     }
     Map<String, Double> ttft = telemetry.ttft().getOrDefault(target, Map.of());
-    return new TargetStatus(credentialId, enabled, List.copyOf(list), ttft);
+    long quota = credentialId == 0 ? Long.MAX_VALUE : telemetry.credentialQuotaLeft(credentialId);
+    long cost = credentialId == 0 ? Long.MAX_VALUE : telemetry.credentialCostLeft(credentialId);
+    return new TargetStatus(credentialId, enabled, List.copyOf(list), ttft, quota == Long.MAX_VALUE ? -1 : quota,
+        cost == Long.MAX_VALUE ? -1 : cost);
   }
 
   private Group group(String model) {

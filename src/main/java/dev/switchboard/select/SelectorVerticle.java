@@ -6,9 +6,11 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.store.Channel;
 import dev.switchboard.store.ChannelSpend;
+import dev.switchboard.store.CredentialSpend;
 import dev.switchboard.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * the store, folds outcomes into health and
  * measurements, and publishes an immutable {@link PoolSnapshot}: at once when a bench changes,
  * at most every {@link #MEASURE_PUBLISH_MS} for latency and quota. The only writer. What
- * channels with a quota spend is added to the store in one batch every {@link #SPEND_SAVE_MS}
- * (and on stop), then the sums of every instance are read back, so quotas survive a restart
- * and are shared.
+ * channels and credentials with a quota spend is added to the store in one batch every
+ * {@link #SPEND_SAVE_MS} (and on stop), then the sums of every instance are read back, so quotas
+ * survive a restart and are shared; a reload reads them back too, so a quota reset on another
+ * instance applies here with its change notice. A reset ({@code POOL_QUOTA_RESET}) goes through
+ * here, the one writer of spend, so no batch in flight brings back what it forgot.
  */
 public final class SelectorVerticle extends VerticleBase {
 
@@ -84,6 +88,14 @@ public final class SelectorVerticle extends VerticleBase {
         msg.fail(500, "reload failed");
       }
     }));
+    bus.<JsonObject>localConsumer(Addresses.POOL_QUOTA_RESET, msg -> resetQuota(msg.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(snapshot);
+      } else {
+        log.warn("quota reset failed: {}", String.valueOf(ar.cause()));
+        msg.fail(500, "reset failed");
+      }
+    }));
     vertx.setPeriodic(MEASURE_PUBLISH_MS, id -> {
       health.sweep(System.currentTimeMillis());
       if (measured) publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
@@ -93,12 +105,7 @@ public final class SelectorVerticle extends VerticleBase {
       vertx.setPeriodic(routing.healthCheckIntervalMs(), id -> checks.run(snapshot, System.currentTimeMillis(), this::onProbe));
     }
     vertx.setPeriodic(SPEND_SAVE_MS, id -> saveSpend());
-    // quotas come from the configuration: without any, there is nothing stored to read
-    Future<Void> spend = reload().compose(p -> !book.hasQuotas() ? Future.succeededFuture() : store.channelSpend().map(totals -> {
-      book.stored(totals);
-      publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
-      return null;
-    }));
+    Future<PoolSnapshot> spend = reload();
     // the benches other instances set before this one started, then theirs as they happen
     return spend.compose(v -> share.start(vertx, this::onPeer)).onSuccess(stored -> {
       long now = System.currentTimeMillis();
@@ -118,25 +125,60 @@ public final class SelectorVerticle extends VerticleBase {
   /** One batch of what was spent since the last, then everyone's sums; a failed batch waits for the next. */
   private Future<Void> saveSpend() {
     if (!savingSpend.isComplete()) return savingSpend;
-    List<ChannelSpend> batch = book.takeUnsaved().stream()
-        .filter(s -> snapshot.hasChannel(s.channelId())).toList(); // a deleted channel's spend goes with it
-    if (batch.isEmpty()) return savingSpend = Future.succeededFuture();
+    // a deleted channel's or credential's spend goes with it
+    List<ChannelSpend> batch = book.takeUnsaved().stream().filter(s -> snapshot.hasChannel(s.channelId())).toList();
+    List<CredentialSpend> credentials = book.takeUnsavedCredentials().stream()
+        .filter(s -> snapshot.hasCredential(s.credentialId())).toList();
+    if (batch.isEmpty() && credentials.isEmpty()) return savingSpend = Future.succeededFuture();
     savingSpend = store.addChannelSpend(batch)
         .onFailure(err -> {
           book.unsavedAgain(batch);
-          if (!spendFailing) log.warn("saving channel spend failed, retrying: {}", err.getMessage());
+          book.unsavedCredentialsAgain(credentials);
+        })
+        .compose(v -> store.addCredentialSpend(credentials).onFailure(err -> book.unsavedCredentialsAgain(credentials)))
+        .onFailure(err -> {
+          if (!spendFailing) log.warn("saving channel and credential spend failed, retrying: {}", err.getMessage());
           spendFailing = true;
         })
         .compose(v -> {
           spendFailing = false;
-          return store.channelSpend();
+          return readSpend();
         })
-        .map(totals -> {
-          book.stored(totals);
+        .map(v -> {
           measured = true;
           return null;
         });
     return savingSpend;
+  }
+
+  /** Everyone's sums into the book (nothing to read while nothing has a quota). */
+  private Future<Void> readSpend() {
+    if (!book.hasQuotas()) return Future.succeededFuture();
+    return Future.all(store.channelSpend(), store.credentialSpend()).map(all -> {
+      book.stored(all.resultAt(0));
+      book.storedCredentials(all.resultAt(1));
+      return null;
+    });
+  }
+
+  /**
+   * Zeroes what a channel ({@code {"channel": id}}) or credential ({@code {"credential": id}})
+   * has used: here at once, in the store after the batch in flight, then everyone's sums again.
+   */
+  private Future<Void> resetQuota(JsonObject which) {
+    Long channel = which.getLong("channel");
+    Long credential = which.getLong("credential");
+    if (channel != null) book.resetChannel(channel);
+    if (credential != null) book.resetCredential(credential);
+    publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
+    // no batch starts until the store has forgotten too
+    Future<Void> reset = savingSpend.transform(ar -> {
+      if (channel != null) book.resetChannel(channel); // what a failed batch gave back, or its read-back brought
+      if (credential != null) book.resetCredential(credential);
+      return channel != null ? store.resetChannelSpend(channel) : store.resetCredentialSpend(credential);
+    }).compose(v -> readSpend()).onSuccess(v -> publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze())));
+    savingSpend = reset;
+    return reset;
   }
 
   /** An active check's answer: health only (a model listing's latency says nothing about a model's). */
@@ -150,13 +192,28 @@ public final class SelectorVerticle extends VerticleBase {
     RouteConfig declared = routes.get();
     return Future.all(store.channels(), store.clientKeys(), store.admin().groups(), store.admin().aliases()).map(all -> {
       List<Channel> channels = all.resultAt(0);
-      channels.forEach(ch -> book.quota(ch.id(), declared.channel(ch.name()).quota(), declared.channel(ch.name()).costQuotaNanos()));
+      book.clearQuotas();
+      for (Channel ch : channels) {
+        // a YAML channel's rules, else what was set over the API
+        var rules = declared.channel(ch.name());
+        book.quota(ch.id(), rules.quota() >= 0 ? rules.quota() : ch.quota(),
+            rules.costQuotaNanos() >= 0 ? rules.costQuotaNanos() : ch.costQuotaNanos());
+        ch.credentials().forEach(cred -> book.credentialQuota(cred.id(), cred.quota(), cred.costQuotaNanos()));
+      }
       RouteConfig config = StoredRoutes.merge(declared, all.resultAt(2), all.resultAt(3), channels);
       PoolSnapshot next = PoolSnapshot.of(snapshot.version() + 1, channels, all.resultAt(1), config, health.benches(), book.freeze());
       publish(next);
       log.debug("pool loaded: {} channels, {} keys, {} models", next.channelCount(), next.keyCount(), next.models().size());
       return next;
-    });
+    }).compose(next -> savingSpend.transform(ar -> readSpend()).recover(err -> {
+      log.warn("reading channel and credential spend failed, quotas count this instance's only until the next batch: {}",
+          err.getMessage());
+      return Future.succeededFuture();
+    }).map(v -> {
+      // what is left as every instance stored it (a reset elsewhere included)
+      publish(snapshot.with(snapshot.version() + 1, health.benches(), book.freeze()));
+      return snapshot;
+    }));
   }
 
   private void onOutcome(Outcome outcome) {

@@ -25,7 +25,8 @@ final class Strategies {
       case FAILOVER -> usable.get(0);
       case LRU -> min(usable, c -> state.lastUsed(c.target()), random, false);
       case LEAST_USED -> min(usable, c -> state.uses(c.target()), random, false);
-      case MOST_REMAINING -> min(usable, c -> -telemetry.remaining(c.channel().id()), random, true);
+      case MOST_REMAINING -> min(usable, c -> -telemetry.remaining(c.channel().id(), c.credential() == null ? 0 : c.credential().id()),
+          random, true);
       case OLDEST_FIRST -> min(usable, Candidate::age, random, false);
       case LOWEST_COST -> minDouble(usable, c -> {
         double price = costs.cost(c.channel().id(), c.channel().name(), c.upstreamModel());

@@ -27,9 +27,31 @@ public interface AdminStore {
   record Key(long id, String name, String prefix, List<String> models, boolean enabled, String source, long expiresAt, long createdAt,
       boolean returnCost) {}
 
-  /** A channel to create or replace; {@code keys} null keeps the stored credentials. */
+  /**
+   * A channel to create or replace; {@code keys} null keeps the stored credentials. {@code quota}
+   * (tokens) and {@code costQuotaNanos}: -1 = none. {@code keyQuotas}: the quotas given with
+   * some of the keys (by secret); a key without an entry keeps what its credential had (none
+   * when new).
+   */
   record ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
-      int priority, int weight, boolean enabled, List<String> keys) {}
+      int priority, int weight, boolean enabled, List<String> keys, long quota, long costQuotaNanos,
+      Map<String, KeyQuota> keyQuotas) {
+
+    /** Without quotas. */
+    public ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
+        int priority, int weight, boolean enabled, List<String> keys) {
+      this(name, type, baseUrls, models, modelMap, priority, weight, enabled, keys, -1, -1, Map.of());
+    }
+
+    /** Without quotas on keys. */
+    public ChannelDraft(String name, String type, List<String> baseUrls, List<String> models, Map<String, String> modelMap,
+        int priority, int weight, boolean enabled, List<String> keys, long quota, long costQuotaNanos) {
+      this(name, type, baseUrls, models, modelMap, priority, weight, enabled, keys, quota, costQuotaNanos, Map.of());
+    }
+  }
+
+  /** A credential's own quotas given with its key: tokens and nanos, -1 = none. */
+  record KeyQuota(long tokens, long costNanos) {}
 
   /** One recorded change. {@code details} is JSON text without secrets. */
   record AuditEntry(long id, long ts, String actor, String action, String target, String remote, String details) {}
@@ -98,6 +120,9 @@ public interface AdminStore {
   Future<Boolean> updateChannel(long id, ChannelDraft draft);
 
   Future<Boolean> deleteChannel(long id);
+
+  /** Sets a credential's own quotas (tokens, nanos; -1 = none), of any channel; false when absent. */
+  Future<Boolean> setCredentialQuota(long credentialId, long tokens, long costNanos);
 
   /** Every group created over the API, by id. */
   Future<List<StoredGroup>> groups();

@@ -1,7 +1,16 @@
 package dev.switchboard.store;
 
-/** One upstream secret of a channel, decrypted in memory only. */
-public record Credential(long id, long channelId, String secret, boolean enabled) {
+/**
+ * One upstream secret of a channel, decrypted in memory only, with its own quotas set over the
+ * API: {@code quota} in tokens, {@code costQuotaNanos} in billionths of the prices' currency
+ * (-1 = none).
+ */
+public record Credential(long id, long channelId, String secret, boolean enabled, long quota, long costQuotaNanos) {
+
+  /** Without quotas. */
+  public Credential(long id, long channelId, String secret, boolean enabled) {
+    this(id, channelId, secret, enabled, -1, -1);
+  }
 
   /** Never prints the secret. */
   @Override

@@ -35,7 +35,8 @@ final class Migrations {
       new Migration(3, "management: users, sessions, audit log, key expiry", Migrations::management),
       new Migration(4, "request log: routing trail per usage record, lookups by request id, key and channel", Migrations::requestLog),
       new Migration(5, "cost to clients per key; channel spend against quotas", Migrations::spend),
-      new Migration(6, "groups and model aliases managed over the API", Migrations::routes));
+      new Migration(6, "groups and model aliases managed over the API", Migrations::routes),
+      new Migration(7, "quotas on run-time channels and on credentials; credential spend", Migrations::quotas));
 
   private Migrations() {}
 
@@ -120,6 +121,25 @@ final class Migrations {
             + "tokens " + lng + " NOT NULL, "
             + "cost_nanos " + lng + " NOT NULL, "
             + "FOREIGN KEY (channel_id) REFERENCES channels (id) ON DELETE CASCADE)" + d.tableOptions());
+  }
+
+  /**
+   * Quotas set over the API: {@code quota_tokens} and {@code cost_quota_nanos} (null = none) on
+   * channels and credentials. {@code credential_spend}: what each credential has used against
+   * its quotas, kept as {@code channel_spend} is.
+   */
+  private static List<String> quotas(Dialect d) {
+    String lng = d.longType();
+    return List.of(
+        "ALTER TABLE channels ADD COLUMN quota_tokens " + lng,
+        "ALTER TABLE channels ADD COLUMN cost_quota_nanos " + lng,
+        "ALTER TABLE credentials ADD COLUMN quota_tokens " + lng,
+        "ALTER TABLE credentials ADD COLUMN cost_quota_nanos " + lng,
+        "CREATE TABLE IF NOT EXISTS credential_spend ("
+            + "credential_id " + lng + " PRIMARY KEY, "
+            + "tokens " + lng + " NOT NULL, "
+            + "cost_nanos " + lng + " NOT NULL, "
+            + "FOREIGN KEY (credential_id) REFERENCES credentials (id) ON DELETE CASCADE)" + d.tableOptions());
   }
 
   private static List<String> management(Dialect d) {

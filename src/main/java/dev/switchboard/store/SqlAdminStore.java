@@ -225,6 +225,12 @@ final class SqlAdminStore implements AdminStore {
     return Transactions.run(pool, d, conn -> new ChannelWrites(conn, d, secrets).delete(id));
   }
 
+  @Override
+  public Future<Boolean> setCredentialQuota(long credentialId, long tokens, long costNanos) {
+    return q(pool, "UPDATE credentials SET quota_tokens = ?, cost_quota_nanos = ? WHERE id = ?",
+        Tuple.of(tokens < 0 ? null : tokens, costNanos < 0 ? null : costNanos, credentialId)).map(rows -> rows.rowCount() > 0);
+  }
+
   // --- groups and aliases ------------------------------------------------------------------
 
   private static StoredGroup group(Row r) {

@@ -69,9 +69,9 @@ final class SqlStore implements Store {
   @Override
   public Future<List<Channel>> channels() {
     Future<RowSet<Row>> channels = pool.query("SELECT id, name, type, base_urls, models, model_map,"
-        + " priority, weight, enabled, source FROM channels ORDER BY id").execute();
+        + " priority, weight, enabled, source, quota_tokens, cost_quota_nanos FROM channels ORDER BY id").execute();
     Future<RowSet<Row>> credentials = channels.compose(ignored -> pool
-        .query("SELECT id, channel_id, secret_enc, enabled FROM credentials ORDER BY id")
+        .query("SELECT id, channel_id, secret_enc, enabled, quota_tokens, cost_quota_nanos FROM credentials ORDER BY id")
         .execute());
     return credentials.map(creds -> {
       Map<Long, List<Credential>> byChannel = new LinkedHashMap<>();
@@ -79,7 +79,7 @@ final class SqlStore implements Store {
         long channelId = row.getLong("channel_id");
         byChannel.computeIfAbsent(channelId, k -> new ArrayList<>()).add(new Credential(
             row.getLong("id"), channelId, secrets.decrypt(row.getString("secret_enc")),
-            Dialect.readFlag(row, "enabled")));
+            Dialect.readFlag(row, "enabled"), orNone(row, "quota_tokens"), orNone(row, "cost_quota_nanos")));
       }
       List<Channel> out = new ArrayList<>();
       for (Row row : channels.result()) {
@@ -89,10 +89,15 @@ final class SqlStore implements Store {
             Columns.decodeList(row.getString("models")),
             Columns.decodeMap(row.getString("model_map")), row.getInteger("priority"),
             row.getInteger("weight"), Dialect.readFlag(row, "enabled"), row.getString("source"),
-            List.copyOf(byChannel.getOrDefault(id, List.of()))));
+            List.copyOf(byChannel.getOrDefault(id, List.of())), orNone(row, "quota_tokens"), orNone(row, "cost_quota_nanos")));
       }
       return out;
     });
+  }
+
+  /** A nullable quota column: -1 when null. */
+  private static long orNone(Row row, String column) {
+    return row.getValue(column) == null ? -1 : row.getLong(column);
   }
 
   @Override
@@ -154,6 +159,35 @@ final class SqlStore implements Store {
     deltas.forEach(d -> batch.add(Tuple.of(d.channelId(), d.tokens(), d.costNanos())));
     String upsert = dialect.upsertAdding("channel_spend", List.of("channel_id"), List.of("tokens", "cost_nanos"));
     return Transactions.run(pool, dialect, conn -> conn.preparedQuery(upsert).executeBatch(batch).mapEmpty());
+  }
+
+  @Override
+  public Future<List<CredentialSpend>> credentialSpend() {
+    return pool.query("SELECT credential_id, tokens, cost_nanos FROM credential_spend").execute().map(rows -> {
+      List<CredentialSpend> out = new ArrayList<>();
+      for (Row r : rows) out.add(new CredentialSpend(r.getLong("credential_id"), r.getLong("tokens"), r.getLong("cost_nanos")));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> addCredentialSpend(List<CredentialSpend> deltas) {
+    if (deltas.isEmpty()) return Future.succeededFuture();
+    List<Tuple> batch = new ArrayList<>();
+    deltas.forEach(d -> batch.add(Tuple.of(d.credentialId(), d.tokens(), d.costNanos())));
+    String upsert = dialect.upsertAdding("credential_spend", List.of("credential_id"), List.of("tokens", "cost_nanos"));
+    return Transactions.run(pool, dialect, conn -> conn.preparedQuery(upsert).executeBatch(batch).mapEmpty());
+  }
+
+  @Override
+  public Future<Void> resetChannelSpend(long channelId) {
+    return pool.preparedQuery(dialect.sql("DELETE FROM channel_spend WHERE channel_id = ?")).execute(Tuple.of(channelId)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> resetCredentialSpend(long credentialId) {
+    return pool.preparedQuery(dialect.sql("DELETE FROM credential_spend WHERE credential_id = ?")).execute(Tuple.of(credentialId))
+        .mapEmpty();
   }
 
   @Override

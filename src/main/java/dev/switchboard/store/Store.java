@@ -77,6 +77,18 @@ public interface Store {
   /** Adds what channels used since the last call, in one transaction (a batch, not a write per request). */
   Future<Void> addChannelSpend(List<ChannelSpend> deltas);
 
+  /** What every credential with a quota has used, as all instances added it. */
+  Future<List<CredentialSpend>> credentialSpend();
+
+  /** Adds what credentials used since the last call, in one transaction. */
+  Future<Void> addCredentialSpend(List<CredentialSpend> deltas);
+
+  /** Forgets what the channel has used: its quotas are whole again. */
+  Future<Void> resetChannelSpend(long channelId);
+
+  /** Forgets what the credential has used: its quotas are whole again. */
+  Future<Void> resetCredentialSpend(long credentialId);
+
   /** How many usage records are stored. */
   Future<Long> countUsage();
 

@@ -147,6 +147,28 @@ class MultiInstanceManagementTest {
   }
 
   @Test
+  void aCredentialQuotaSpentOnBAndResetOnAIsWholeAgainOnB() {
+    mock.defaultBehavior(dev.switchboard.testing.Behavior.ok().usage(40, 12, 8, 0));
+    String model = "quota-fanout-model";
+    Reply created = a.post("/channels", operator, new JsonObject().put("name", "fanout-quota")
+        .put("baseUrls", new JsonArray().add(mock.baseUrl())).put("models", new JsonArray().add(model))
+        .put("keys", new JsonArray().add(new JsonObject().put("key", "upstream-secret-quota-0123456789").put("quota", 1))));
+    assertEquals(201, created.status(), created.text());
+    long credential = created.json().getJsonArray("credentials").getJsonObject(0).getLong("id");
+    String secret = createKey("quota-router");
+    JsonObject chat = new JsonObject().put("model", model)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    await("the new channel", () -> b.call(secret, chat).status() == 200);
+    await("the credential spent on B", () -> b.call(secret, chat).status() != 200);
+    // B's batch is stored before the reset, so nothing it counted earlier comes back after it
+    await("B's spend stored", () -> b.store().credentialSpend().await().stream().anyMatch(s -> s.credentialId() == credential));
+
+    Reply reset = a.post("/credentials/" + credential + "/quota/reset", operator, new JsonObject());
+    assertEquals(200, reset.status(), reset.text());
+    await("the reset", () -> b.call(secret, chat).status() == 200);
+  }
+
+  @Test
   void aKeyRevokedOnAIsRefusedByB() {
     Reply key = a.post("/keys", operator, new JsonObject().put("name", "revoked-on-a"));
     String secret = key.json().getString("key");

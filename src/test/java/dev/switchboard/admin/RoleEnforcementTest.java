@@ -75,6 +75,9 @@ class RoleEnforcementTest {
 
       new Op(HttpMethod.POST, "/config/reload", "admin"),
       new Op(HttpMethod.POST, "/channels/999999/models/sync", "operator"),
+      new Op(HttpMethod.POST, "/channels/999999/quota/reset", "operator"),
+      new Op(HttpMethod.PATCH, "/credentials/999999", "operator"),
+      new Op(HttpMethod.POST, "/credentials/999999/quota/reset", "operator"),
       new Op(HttpMethod.GET, "/groups", "viewer"),
       new Op(HttpMethod.POST, "/groups", "operator"),
       new Op(HttpMethod.GET, "/groups/999999", "viewer"),

@@ -383,6 +383,57 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void credentialQuotasAndSpendAreStoredAndResetAndGoWithTheirCredential() {
+    store.syncDeclaredChannels(List.of(channel("pair", List.of("sk-first-credential-0001", "sk-second-credential-002"), 0))).await();
+    List<Credential> creds = store.channels().await().get(0).credentials();
+    long first = creds.get(0).id();
+    long second = creds.get(1).id();
+    assertEquals(-1, creds.get(0).quota(), "no quota until one is set");
+    assertTrue(store.admin().setCredentialQuota(first, 1_000, 250_000_000).await());
+    assertFalse(store.admin().setCredentialQuota(999_999, 1, 1).await(), "no such credential");
+
+    store.addCredentialSpend(List.of(new CredentialSpend(first, 52, 210_000), new CredentialSpend(second, 7, 1))).await();
+    store.addCredentialSpend(List.of(new CredentialSpend(first, 48, 190_000))).await();
+    assertEquals(Map.of(first, new CredentialSpend(first, 100, 400_000), second, new CredentialSpend(second, 7, 1)),
+        store.credentialSpend().await().stream().collect(Collectors.toMap(CredentialSpend::credentialId, c -> c)));
+
+    store.resetCredentialSpend(second).await();
+    assertEquals(List.of(new CredentialSpend(first, 100, 400_000)), store.credentialSpend().await(), "only the one reset");
+
+    // a re-sync that keeps the first secret keeps its quota and count; the replaced one's go with it
+    store.syncDeclaredChannels(List.of(channel("pair", List.of("sk-first-credential-0001", "sk-third-credential-0003"), 0))).await();
+    Credential kept = store.channels().await().get(0).credentials().get(0);
+    assertEquals(first, kept.id());
+    assertEquals(1_000, kept.quota());
+    assertEquals(250_000_000, kept.costQuotaNanos());
+    assertEquals(List.of(new CredentialSpend(first, 100, 400_000)), store.credentialSpend().await());
+    assertTrue(store.admin().setCredentialQuota(first, -1, -1).await());
+    assertEquals(-1, store.channels().await().get(0).credentials().get(0).costQuotaNanos(), "cleared");
+    store.syncDeclaredChannels(List.of()).await();
+    assertEquals(List.of(), store.credentialSpend().await(), "a deleted credential's spend goes with it");
+  }
+
+  @Test
+  void runTimeChannelQuotasAreStoredAndAChannelsSpendIsReset() {
+    long id = store.admin().createChannel(new AdminStore.ChannelDraft("metered", "openai", List.of("http://a"), List.of("m"),
+        Map.of(), 0, 1, true, List.of("sk-runtime-credential-01"), 5_000, 1_500_000_000L)).await();
+    Channel stored = store.channels().await().stream().filter(c -> c.id() == id).findFirst().orElseThrow();
+    assertEquals(5_000, stored.quota());
+    assertEquals(1_500_000_000L, stored.costQuotaNanos());
+    store.admin().updateChannel(id, new AdminStore.ChannelDraft("metered", "openai", List.of("http://a"), List.of("m"),
+        Map.of(), 0, 1, true, null, -1, 2)).await();
+    stored = store.channels().await().stream().filter(c -> c.id() == id).findFirst().orElseThrow();
+    assertEquals(-1, stored.quota(), "cleared");
+    assertEquals(2, stored.costQuotaNanos());
+
+    store.addChannelSpend(List.of(new ChannelSpend(id, 10, 20))).await();
+    store.resetChannelSpend(id).await();
+    assertEquals(List.of(), store.channelSpend().await());
+    store.addChannelSpend(List.of(new ChannelSpend(id, 3, 4))).await();
+    assertEquals(List.of(new ChannelSpend(id, 3, 4)), store.channelSpend().await(), "counting starts again from zero");
+  }
+
+  @Test
   void aMigrationNumberedBelowOneAlreadyAppliedIsStillApplied() {
     // branches number their migrations apart; one merged later may be lower than what a database has
     Migrations.Migration late = new Migrations.Migration(Migrations.latest() + 1, "a late, lower-numbered step",

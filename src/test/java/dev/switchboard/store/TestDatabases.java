@@ -10,7 +10,7 @@ final class TestDatabases {
 
   /** Child tables first, so foreign keys never block a drop. */
   private static final List<String> TABLES = List.of(
-      "admin_sessions", "admin_users", "audit_log", "channel_spend", "credentials", "channels", "api_keys", "usage_records", "usage_hourly",
+      "admin_sessions", "admin_users", "audit_log", "channel_spend", "credential_spend", "credentials", "channels", "api_keys", "usage_records", "usage_hourly",
       "prices", "settings", "route_groups", "model_aliases",
       "schema_version");
 
