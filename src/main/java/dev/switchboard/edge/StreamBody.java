@@ -3,12 +3,12 @@ package dev.switchboard.edge;
 import dev.switchboard.sse.ByteScan;
 import dev.switchboard.sse.SseEventStream;
 import dev.switchboard.sse.SseRelay;
+import dev.switchboard.sse.UpstreamEvents;
 import dev.switchboard.stats.Usage;
 import dev.switchboard.translate.StreamTap;
 import dev.switchboard.translate.StreamTranslator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.streams.ReadStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +31,7 @@ abstract class StreamBody {
   }
 
   /** The bytes for the client, with the upstream's demand. */
-  abstract ReadStream<Buffer> source();
+  abstract UpstreamEvents source();
 
   /**
    * Whether a keep-alive may be written now: the client has been sent whole events only, and
@@ -70,7 +70,7 @@ abstract class StreamBody {
     }, tapMayDrop, maxEventBytes);
     return new StreamBody(tap) {
       @Override
-      ReadStream<Buffer> source() {
+      UpstreamEvents source() {
         return relay;
       }
 
@@ -139,7 +139,7 @@ abstract class StreamBody {
     }
 
     @Override
-    ReadStream<Buffer> source() {
+    UpstreamEvents source() {
       return stream;
     }
 

@@ -88,7 +88,7 @@ final class StreamRelay {
     return body.source().pipe()
         .endOnSuccess(false)
         .endOnFailure(false)
-        .to(resp)
+        .to(new ClientSink(resp))
         .transform(ar -> {
           if (call.finished) {
             return Future.succeededFuture();
@@ -138,7 +138,9 @@ final class StreamRelay {
       call.usage = body.usage();
       metrics.truncated("client_closed");
       done(499, "client_closed");
-      // After done(): the reset fails the pipe at once, and that failure must find the call finished.
+      // After done(): the pipe fails at once, and that failure must find the call finished.
+      // Chunks already drained from the upstream reach nobody, then the upstream is reset.
+      body.source().abandon(Failures.clientClosed());
       exchange.request().reset();
     }
   }

@@ -84,6 +84,15 @@ public abstract class UpstreamEvents implements ReadStream<Buffer> {
     if (h != null) h.handle(null);
   }
 
+  /**
+   * The reader went away (the client closed): chunks the upstream has already delivered or
+   * queued reach nobody, and the reader's pipe fails with {@code why}. Without it, a chunk
+   * drained after the client left would be written to a closed response.
+   */
+  public final void abandon(Throwable why) {
+    fail(why);
+  }
+
   protected void fail(Throwable err) {
     if (failed) return;
     failed = true;

@@ -154,6 +154,31 @@ class StreamFailureTest {
   }
 
   @Test
+  void clientsLeavingHeldStreamsTogetherLeaveNoUnhandledErrorBehind() {
+    // what the upstream still delivers after its client left must reach nobody, not an ended response
+    List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(unhandled::add);
+    int streams = 200;
+    mock.defaultBehavior(Behavior.ok().content("word ".repeat(100).trim()).tokenDelayMs(50));
+    List<io.vertx.core.http.HttpClientResponse> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<io.vertx.core.Future<Void>> started = new java.util.ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      Promise<Void> first = Promise.promise();
+      started.add(gateway.open(CLIENT_KEY, Chat.streamRequest(MODEL)).compose(resp -> {
+        open.add(resp);
+        resp.handler(chunk -> first.tryComplete());
+        return first.future();
+      }));
+    }
+    io.vertx.core.Future.all(started).await();
+    open.forEach(resp -> resp.request().connection().close());
+    assertEquals(streams, gateway.awaitUsageCount(streams));
+    TestGateway.delay(vertx, 300).await(); // several more upstream events' worth of time
+    assertEquals(List.of(), unhandled, "exceptions no handler took");
+    assertEquals(0, gateway.metrics().registry().get("switchboard_active_streams").gauge().value());
+  }
+
+  @Test
   void clientDisconnectWhileWaitingForTheUpstreamCancelsTheUpstream() {
     mock.enqueue(Behavior.hang());
     HttpClientRequest request = gateway.request("/v1/chat/completions").await();
