@@ -65,8 +65,9 @@ public final class Main {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        // epoll where the bundled native library loads (Linux x86-64), else NIO
-        .with(new VertxOptions().setMetricsOptions(vertxMetrics()).setPreferNativeTransport(true))
+        // epoll where the bundled native library loads (Linux x86-64), else NIO; -Dswitchboard.transport=nio forces NIO
+        .with(new VertxOptions().setMetricsOptions(vertxMetrics())
+            .setPreferNativeTransport(!"nio".equals(System.getProperty("switchboard.transport"))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     GatewayMetrics metrics = new GatewayMetrics(registry);
