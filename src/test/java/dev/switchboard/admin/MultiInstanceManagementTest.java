@@ -35,6 +35,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiInstanceManagementTest {
 
+  /** This run's keys and channels only: another run on the same Redis (or any other gateway) shares nothing. */
+  private static final String PREFIX = "sbfan" + Long.toHexString(System.nanoTime()) + ":";
+
   private static final String MODEL = "fanout-model";
   private static final long WAIT_MS = 10_000;
 
@@ -67,6 +70,7 @@ class MultiInstanceManagementTest {
         .database("sqlite", dir.resolve("shared.db").toString())
         .masterKeyFile(dir.resolve("master.key"))
         .redis(redisUrl)
+        .redisPrefix(PREFIX)
         .management("loginMaxAttempts", 4);
   }
 
@@ -92,7 +96,7 @@ class MultiInstanceManagementTest {
   private static void cleanLoginCounters() {
     Redis raw = Redis.createClient(vertxA, redisUrl);
     try {
-      Response keys = raw.send(Request.cmd(Command.KEYS).arg("sb:login:*")).await();
+      Response keys = raw.send(Request.cmd(Command.KEYS).arg(PREFIX + "login:*")).await();
       for (Response k : keys) raw.send(Request.cmd(Command.DEL).arg(k.toString())).await();
     } finally {
       raw.close();

@@ -35,9 +35,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Two gateway instances (each its own Vert.x, database and edges, as two processes would be)
  * sharing one Redis: a key's limit of N admits exactly N in total under concurrent load split
  * between them, concurrency slots are shared the same way, and a session bound through one
- * instance is kept by the other. The gateway's counters live under {@code sb:lim:key:<id>:} and
- * bindings under {@code sb:aff:<model>:}: the test uses Redis database {@value #DB} and a model
- * name of its own, and deletes exactly those keys before and after.
+ * instance is kept by the other. The gateway's counters live under {@code <prefix>lim:key:<id>:} and
+ * bindings under {@code <prefix>aff:<model>:}: the test uses Redis database {@value #DB}, a prefix
+ * of its own per run (so a concurrent run of it elsewhere shares nothing), and deletes exactly
+ * those keys before and after.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -47,6 +48,7 @@ class TwoInstancesRedisTest {
   private static final String KEY = "sk-client-redis-pair-00000000001";
   private static final String MODEL = "routing-e2e-redis-model";
   private static String redisUrl;
+  private final String prefix = "sbpair" + Long.toHexString(System.nanoTime()) + ":";
 
   private Vertx vertx;
   private Vertx other;
@@ -91,6 +93,7 @@ class TwoInstancesRedisTest {
         .apiKey(new JsonObject().put("name", "shared").put("key", KEY).put("limits", limits))
         .routing("retries", 0)
         .redis(redisUrl)
+        .redisPrefix(prefix)
         .start();
   }
 
@@ -110,7 +113,7 @@ class TwoInstancesRedisTest {
   private void cleanRedis() {
     Redis raw = Redis.createClient(vertx, redisUrl);
     try {
-      for (String pattern : List.of("sb:lim:key:" + keyId(one) + ":*", "sb:aff:" + MODEL + ":*")) {
+      for (String pattern : List.of(prefix + "lim:key:" + keyId(one) + ":*", prefix + "aff:" + MODEL + ":*")) {
         Response keys = raw.send(Request.cmd(Command.KEYS).arg(pattern)).await();
         for (Response k : keys) raw.send(Request.cmd(Command.DEL).arg(k.toString())).await();
       }
