@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -64,6 +65,14 @@ class KeyLimitsAcrossRestartTest {
   @Test
   void requestsPerDayOnPostgres(Vertx vertx) {
     useTheRpdAcrossARestart(vertx, freshPostgres(vertx));
+  }
+
+  @Test
+  void bothOnMysql(Vertx vertx) {
+    spendTheBudgetAndRestart(vertx, freshMysql(vertx));
+    gateway.close();
+    gateway = null;
+    useTheRpdAcrossARestart(vertx, freshMysql(vertx));
   }
 
   private void spendTheBudgetAndRestart(Vertx vertx, JsonObject database) {
@@ -138,6 +147,22 @@ class KeyLimitsAcrossRestartTest {
     assertEquals(429, refused.status(), refused.text());
     assertEquals(code, refused.json().getJsonObject("error").getString("code"), refused.text());
     return refused;
+  }
+
+  /** The test's own MySQL/MariaDB database, made anew; skipped without one. */
+  private static JsonObject freshMysql(Vertx vertx) {
+    String url = TestServers.mysqlUrl();
+    Assumptions.assumeTrue(url != null, "no MySQL/MariaDB (SWITCHBOARD_TEST_MYSQL_URL)");
+    MySQLConnectOptions options = MySQLConnectOptions.fromUri(url);
+    String name = options.getDatabase();
+    Pool db = Pool.pool(vertx, options, new PoolOptions().setMaxSize(1));
+    try {
+      db.query("DROP DATABASE IF EXISTS " + name).execute().await();
+      db.query("CREATE DATABASE " + name + " CHARACTER SET utf8mb4").execute().await();
+    } finally {
+      db.close().await();
+    }
+    return new JsonObject().put("type", "mysql").put("url", url).put("poolSize", 4);
   }
 
   /** The test's own PostgreSQL database, emptied; skipped without one. */
