@@ -10,6 +10,7 @@ import dev.switchboard.config.LiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.demo.DemoUpstream;
 import dev.switchboard.edge.EdgeVerticle;
+import dev.switchboard.limit.Limit;
 import dev.switchboard.metrics.GatewayMetrics;
 import dev.switchboard.pricing.PriceService;
 import dev.switchboard.pricing.Pricing;
@@ -149,8 +150,8 @@ public final class Switchboard {
     // Vert.x shares a server between edges by the port they ask for: asking for the first edge's
     // actual port would bind a second socket. A negative port is Vert.x's shared random port.
     int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-    return deployOne(new SelectorVerticle(store, config.routing(), () -> RouteConfig.from(live.get(), prices(pricing)), metrics, health),
-        new DeploymentOptions())
+    return seedLimits().compose(v -> deployOne(new SelectorVerticle(store, config.routing(), () -> RouteConfig.from(live.get(), prices(pricing)), metrics, health),
+        new DeploymentOptions()))
         .compose(v -> deployOne(new PricingVerticle(pricing, config.pricing()), new DeploymentOptions()))
         .compose(v -> deployOne(new StatsVerticle(store, config.stats(), metrics, pricing), new DeploymentOptions()))
         .compose(v -> vertx.deployVerticle(TranslatorVerticle::new,
@@ -166,6 +167,21 @@ public final class Switchboard {
         })
         .compose(v -> deployAdminListener(admin))
         .onSuccess(v -> deployed = true);
+  }
+
+  /**
+   * Without Redis the limits are counted in memory: before an edge serves, each key's budgets
+   * and rpd start from what the database recorded this UTC day and month, so a restart does not
+   * refill them. (Records still queued when an instance crashed are lost; a stop flushes them.)
+   */
+  private Future<Void> seedLimits() {
+    if (config.redis().url() != null) return Future.succeededFuture();
+    long now = System.currentTimeMillis();
+    return store.keyUsage(Limit.Window.DAY.start(now), Limit.Window.MONTH.start(now)).map(usage -> {
+      dispatcher.seed(usage, now);
+      if (!usage.isEmpty()) LOG.info("limits of {} client key(s) seeded from this day's and month's usage", usage.size());
+      return null;
+    });
   }
 
   /** The management API's own listener, when it is configured apart from the gateway's. */

@@ -19,7 +19,30 @@ public record Limit(String key, Kind kind, long max, Window window) {
 
   /** Fixed windows, UTC. */
   public enum Window {
-    MINUTE, DAY, MONTH, NONE
+    MINUTE, DAY, MONTH, NONE;
+
+    /** Start of the window holding {@code now}; 0 for no window. */
+    public long start(long now) {
+      return switch (this) {
+        case MINUTE -> now - Math.floorMod(now, 60_000L);
+        case DAY -> now - Math.floorMod(now, 86_400_000L);
+        case MONTH -> {
+          ZonedDateTime t = Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC);
+          yield t.withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        }
+        case NONE -> 0;
+      };
+    }
+
+    /** End of the window holding {@code now} (exclusive); {@code now} for no window. */
+    public long end(long now) {
+      return switch (this) {
+        case MINUTE -> start(now) + 60_000;
+        case DAY -> start(now) + 86_400_000;
+        case MONTH -> Instant.ofEpochMilli(start(now)).atZone(ZoneOffset.UTC).plusMonths(1).toInstant().toEpochMilli();
+        case NONE -> now;
+      };
+    }
   }
 
   /** How long a concurrency counter outlives its last acquisition: a crashed instance's slots come back. */
@@ -44,25 +67,12 @@ public record Limit(String key, Kind kind, long max, Window window) {
 
   /** Start of the window holding {@code now}; 0 for no window. */
   public long windowStart(long now) {
-    return switch (window) {
-      case MINUTE -> now - Math.floorMod(now, 60_000L);
-      case DAY -> now - Math.floorMod(now, 86_400_000L);
-      case MONTH -> {
-        ZonedDateTime t = Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC);
-        yield t.withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-      }
-      case NONE -> 0;
-    };
+    return window.start(now);
   }
 
   /** End of the window holding {@code now} (exclusive); for no window, now plus the concurrency TTL. */
   public long windowEnd(long now) {
-    return switch (window) {
-      case MINUTE -> windowStart(now) + 60_000;
-      case DAY -> windowStart(now) + 86_400_000;
-      case MONTH -> Instant.ofEpochMilli(windowStart(now)).atZone(ZoneOffset.UTC).plusMonths(1).toInstant().toEpochMilli();
-      case NONE -> now + CONCURRENT_TTL_MS;
-    };
+    return window == Window.NONE ? now + CONCURRENT_TTL_MS : window.end(now);
   }
 
   /** The counter's name for the window holding {@code now}. */

@@ -19,15 +19,34 @@ public record LimitSet(List<Limit> all, List<Limit> tokens, List<Limit> cost) {
     if (!rules.rates().any() && rules.maxConcurrent() <= 0 && rules.budgetPerDay() <= 0 && rules.budgetPerMonth() <= 0) {
       return NONE; // the usual key: nothing to build per request
     }
-    String k = "key:" + id;
+    String k = keyPrefix(id);
     List<Limit> all = new ArrayList<>(rates(k, rules.rates()));
     List<Limit> tokens = all.stream().filter(l -> l.kind() == Limit.Kind.UNITS).toList();
     List<Limit> cost = new ArrayList<>();
     if (rules.maxConcurrent() > 0) all.add(Limit.concurrent(k + ":conc", rules.maxConcurrent()));
-    if (rules.budgetPerDay() > 0) cost.add(Limit.units(k + ":cost-day", Limit.micros(rules.budgetPerDay()), Limit.Window.DAY));
-    if (rules.budgetPerMonth() > 0) cost.add(Limit.units(k + ":cost-month", Limit.micros(rules.budgetPerMonth()), Limit.Window.MONTH));
+    if (rules.budgetPerDay() > 0) cost.add(Limit.units(costPerDay(id), Limit.micros(rules.budgetPerDay()), Limit.Window.DAY));
+    if (rules.budgetPerMonth() > 0) cost.add(Limit.units(costPerMonth(id), Limit.micros(rules.budgetPerMonth()), Limit.Window.MONTH));
     all.addAll(cost);
     return all.isEmpty() ? NONE : new LimitSet(List.copyOf(all), tokens, List.copyOf(cost));
+  }
+
+  /** The counter of a key's daily cost, in micro-units. */
+  public static String costPerDay(long id) {
+    return keyPrefix(id) + ":cost-day";
+  }
+
+  /** The counter of a key's monthly cost, in micro-units. */
+  public static String costPerMonth(long id) {
+    return keyPrefix(id) + ":cost-month";
+  }
+
+  /** The counter of a key's admissions today. */
+  public static String requestsPerDay(long id) {
+    return keyPrefix(id) + ":rpd";
+  }
+
+  private static String keyPrefix(long id) {
+    return "key:" + id;
   }
 
   /** An upstream credential's (or key-less channel's) rpm, rpd and tpm; {@code target} as in {@code Lease.target()}. */

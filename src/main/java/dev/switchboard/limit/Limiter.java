@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Exact counters with caps, shared by whoever shares the implementation: {@link #local()} for
- * one gateway instance (lost on restart), {@link #redis} for several instances and for counters
+ * one gateway instance (lost on restart unless {@link #seed seeded}), {@link #redis} for several instances and for counters
  * that survive a restart (one Lua script per call, atomic across instances).
  */
 public interface Limiter {
@@ -21,6 +21,13 @@ public interface Limiter {
 
   /** Gives back the {@code CONCURRENT} slots an admitted {@link #acquire} took. */
   Future<Void> release(List<Limit> limits);
+
+  /**
+   * Sets the counter {@code key} (a {@link Limit#key()}) for the window from {@code windowStart}
+   * to {@code windowEnd} to at least {@code value}: what the database says was used before this
+   * instance started. Only the in-memory counters need it; Redis keeps its own across restarts.
+   */
+  default void seed(String key, long windowStart, long windowEnd, long value) {}
 
   Future<Void> close();
 

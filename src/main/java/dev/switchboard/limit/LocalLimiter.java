@@ -59,6 +59,19 @@ final class LocalLimiter implements Limiter {
   }
 
   @Override
+  public void seed(String key, long windowStart, long windowEnd, long value) {
+    synchronized (counters) {
+      Counter c = counters.computeIfAbsent(key, k -> new Counter());
+      if (c.window != windowStart) {
+        c.window = windowStart;
+        c.value = 0;
+      }
+      c.value = Math.max(c.value, value);
+      c.expiresAt = windowEnd;
+    }
+  }
+
+  @Override
   public Future<Void> close() {
     return Future.succeededFuture();
   }

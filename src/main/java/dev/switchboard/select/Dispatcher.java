@@ -7,13 +7,16 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.config.SwitchboardConfig.KeyRules;
 import dev.switchboard.config.SwitchboardConfig.Rates;
 import dev.switchboard.limit.Admission;
+import dev.switchboard.limit.Limit;
 import dev.switchboard.limit.LimitSet;
 import dev.switchboard.limit.Limiter;
 import dev.switchboard.store.ClientKey;
+import dev.switchboard.store.KeyUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -76,6 +79,23 @@ public final class Dispatcher {
     String prefix = config.redis().prefix();
     return new Dispatcher(vertx, Limiter.redis(client, prefix + "lim:"), SessionAffinity.redis(client, prefix + "aff:"),
         config.routing().affinityTtlMs(), health);
+  }
+
+  /**
+   * The in-memory counters of keys' daily and monthly budgets and rpd, from what the database
+   * recorded in the current windows: without Redis, a restart would otherwise give every key its
+   * whole budget again. A no-op with Redis, whose counters outlive the instance.
+   */
+  public void seed(List<KeyUsage> usage, long now) {
+    Limit.Window day = Limit.Window.DAY;
+    Limit.Window month = Limit.Window.MONTH;
+    for (KeyUsage u : usage) {
+      long id = u.clientKeyId();
+      // the limits count cost in whole micro-units
+      limiter.seed(LimitSet.costPerDay(id), day.start(now), day.end(now), u.costTodayNanos() / 1_000);
+      limiter.seed(LimitSet.costPerMonth(id), month.start(now), month.end(now), u.costThisMonthNanos() / 1_000);
+      limiter.seed(LimitSet.requestsPerDay(id), day.start(now), day.end(now), u.requestsToday());
+    }
   }
 
   /** Expiry (401), the key's model list (404) and its rate, concurrency and budget limits (429 with retry-after). */

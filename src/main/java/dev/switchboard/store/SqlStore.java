@@ -134,6 +134,11 @@ final class SqlStore implements Store {
   }
 
   @Override
+  public Future<List<KeyUsage>> keyUsage(long dayStartMs, long monthStartMs) {
+    return usage.keyUsage(dayStartMs, monthStartMs);
+  }
+
+  @Override
   public Future<Integer> deleteUsageBefore(long cutoffMs) {
     return usage.deleteBefore(cutoffMs);
   }

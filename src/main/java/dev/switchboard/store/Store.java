@@ -47,6 +47,13 @@ public interface Store {
    */
   Future<Void> insertUsage(List<UsageRecord> records);
 
+  /**
+   * Per client key: the cost since {@code dayStartMs} and since {@code monthStartMs} (from the
+   * hourly rollups, which outlive the records; both must be hour boundaries) and the requests
+   * admitted since {@code dayStartMs} (from the records). One query per kind, keys without usage absent.
+   */
+  Future<List<KeyUsage>> keyUsage(long dayStartMs, long monthStartMs);
+
   /** Deletes usage records older than {@code cutoffMs} (the hourly rollups stay); completes with how many. */
   Future<Integer> deleteUsageBefore(long cutoffMs);
 

@@ -118,6 +118,39 @@ final class UsageTables {
     return out;
   }
 
+  /**
+   * Requests the edge refused before routing, as it records them: over a limit or budget (429),
+   * an expired key (401), a model the key may not use (404); requests refused before that (bad
+   * body, unknown model) have no model. Neither was counted by a key's rpd.
+   */
+  private static final String ADMITTED = "model IS NOT NULL"
+      + " AND NOT (status = 429 AND COALESCE(error_class, '') IN ('rate_limit_exceeded', 'budget_exceeded'))"
+      + " AND NOT (status = 401 AND COALESCE(error_class, '') = 'key_expired')"
+      + " AND NOT (status = 404 AND COALESCE(error_class, '') = 'model_not_found')";
+
+  Future<List<KeyUsage>> keyUsage(long dayStartMs, long monthStartMs) {
+    String cost = dialect.sql("SELECT client_key_id, SUM(CASE WHEN hour_ts >= ? THEN cost_nanos ELSE 0 END) AS s_day,"
+        + " SUM(cost_nanos) AS s_month FROM usage_hourly WHERE hour_ts >= ? AND client_key_id > 0 GROUP BY client_key_id");
+    String admitted = dialect.sql("SELECT client_key_id, COUNT(*) AS s_requests FROM usage_records"
+        + " WHERE ts >= ? AND client_key_id > 0 AND " + ADMITTED + " GROUP BY client_key_id");
+    Future<RowSet<Row>> costs = pool.preparedQuery(cost).execute(Tuple.of(dayStartMs, monthStartMs));
+    Future<RowSet<Row>> requests = costs.compose(x -> pool.preparedQuery(admitted).execute(Tuple.of(dayStartMs)));
+    return requests.map(counts -> {
+      Map<Long, long[]> byKey = new TreeMap<>();
+      for (Row row : costs.result()) {
+        long[] u = byKey.computeIfAbsent(row.getLong("client_key_id"), k -> new long[3]);
+        u[0] = sum(row, "day");
+        u[1] = sum(row, "month");
+      }
+      for (Row row : counts) {
+        byKey.computeIfAbsent(row.getLong("client_key_id"), k -> new long[3])[2] = sum(row, "requests");
+      }
+      List<KeyUsage> out = new ArrayList<>(byKey.size());
+      byKey.forEach((id, u) -> out.add(new KeyUsage(id, u[0], u[1], u[2])));
+      return out;
+    });
+  }
+
   /** Deletes raw records older than {@code cutoffMs}; rollups stay. Completes with how many went. */
   Future<Integer> deleteBefore(long cutoffMs) {
     return pool.preparedQuery(deleteBefore).execute(Tuple.of(cutoffMs)).map(RowSet::rowCount);
