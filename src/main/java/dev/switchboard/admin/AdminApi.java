@@ -75,8 +75,8 @@ final class AdminApi {
     all.addAll(new AuthRoutes(store.admin(), tokens, auth, context.passwords, context.limiter, audit).endpoints());
     all.addAll(new UserRoutes(store.admin(), context.passwords, audit).endpoints());
     all.addAll(new KeyRoutes(store.admin(), audit, pool).endpoints());
-    all.addAll(new ChannelRoutes(store, audit, pool, new ChannelProbe(vertx, context.gateway()),
-        new ModelSync(vertx, context.gateway())).endpoints());
+    AdminUpstream upstream = new AdminUpstream(vertx, context.gateway());
+    all.addAll(new ChannelRoutes(store, audit, pool, new ChannelProbe(upstream), new ModelSync(upstream)).endpoints());
     all.addAll(new CredentialRoutes(store, audit, pool).endpoints());
     all.addAll(new SettingRoutes(store, audit, pool).endpoints());
     all.addAll(new AuditRoutes(store.admin()).endpoints());

@@ -1,17 +1,13 @@
 package dev.switchboard.admin;
 
-import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.store.Channel;
 import dev.switchboard.store.Credential;
 import dev.switchboard.upstream.UpstreamType;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,23 +25,10 @@ final class ChannelProbe {
   /** What one probe found. {@code status} 0: no HTTP answer (connect error, timeout). */
   record Result(boolean ok, int status, long latencyMs, String message) {}
 
-  private final Vertx vertx;
-  private final long connectTimeoutMs;
-  private final long timeoutMs;
-  private HttpClient client;
+  private final AdminUpstream upstream;
 
-  ChannelProbe(Vertx vertx, SwitchboardConfig gateway) {
-    this.vertx = vertx;
-    this.connectTimeoutMs = gateway == null ? 5_000 : gateway.routing().connectTimeoutMs();
-    this.timeoutMs = gateway == null ? 30_000 : gateway.routing().firstByteTimeoutMs();
-  }
-
-  private synchronized HttpClient client() {
-    if (client == null) {
-      client = vertx.createHttpClient(new HttpClientOptions()
-          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs)).setVerifyHost(true));
-    }
-    return client;
+  ChannelProbe(AdminUpstream upstream) {
+    this.upstream = upstream;
   }
 
   /** The smallest generation request of the type's protocol. */
@@ -72,15 +55,14 @@ final class ChannelProbe {
     String secret = credential == null ? null : credential.secret();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set(HttpHeaders.CONTENT_TYPE, "application/json");
     type.authorize(headers, secret);
-    RequestOptions options;
+    long started = System.nanoTime();
+    Future<HttpClientRequest> request;
     try {
-      options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setHeaders(headers)
-          .setConnectTimeout(connectTimeoutMs).setIdleTimeout(timeoutMs);
+      request = upstream.request(HttpMethod.POST, url, headers);
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(new Result(false, 0, 0, "the base URL is not a valid URL"));
     }
-    long started = System.nanoTime();
-    return client().request(options)
+    return request
         .compose(req -> req.send(body(type, upstreamModel).toBuffer()).compose(resp -> resp.body().map(b -> {
           long ms = (System.nanoTime() - started) / 1_000_000;
           int status = resp.statusCode();

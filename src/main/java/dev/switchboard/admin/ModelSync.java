@@ -1,16 +1,12 @@
 package dev.switchboard.admin;
 
-import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.store.Channel;
 import dev.switchboard.store.Credential;
 import dev.switchboard.upstream.UpstreamType;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,23 +28,10 @@ final class ModelSync {
   /** Pages followed at most: a listing that never ends is a broken upstream, not a long one. */
   static final int MAX_PAGES = 50;
 
-  private final Vertx vertx;
-  private final long connectTimeoutMs;
-  private final long timeoutMs;
-  private HttpClient client;
+  private final AdminUpstream upstream;
 
-  ModelSync(Vertx vertx, SwitchboardConfig gateway) {
-    this.vertx = vertx;
-    this.connectTimeoutMs = gateway == null ? 5_000 : gateway.routing().connectTimeoutMs();
-    this.timeoutMs = gateway == null ? 30_000 : gateway.routing().firstByteTimeoutMs();
-  }
-
-  private synchronized HttpClient client() {
-    if (client == null) {
-      client = vertx.createHttpClient(new HttpClientOptions()
-          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs)).setVerifyHost(true));
-    }
-    return client;
+  ModelSync(AdminUpstream upstream) {
+    this.upstream = upstream;
   }
 
   /** The upstream model ids, in the order listed, without repeats. */
@@ -103,14 +86,13 @@ final class ModelSync {
   private Future<JsonObject> fetch(String url, UpstreamType type, String secret) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     type.authorize(headers, secret);
-    RequestOptions options;
+    Future<HttpClientRequest> request;
     try {
-      options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setHeaders(headers)
-          .setConnectTimeout(connectTimeoutMs).setIdleTimeout(timeoutMs);
+      request = upstream.request(HttpMethod.GET, url, headers);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(ApiError.of(400, "bad_base_url", "The channel's base URL is not a valid URL."));
     }
-    return client().request(options)
+    return request
         .compose(req -> req.send().compose(resp -> resp.body().map(b -> {
           int status = resp.statusCode();
           if (status < 200 || status >= 300) {
