@@ -4,7 +4,7 @@
 # and latency are not comparable between runs).
 #
 #   benchmarks/profile.sh [--kind small|stream|translate] [--conc 64] [--warm 8] [--secs 10] [--jfr FILE]
-#                         [--stream-ttft N]
+#                         [--asprof FILE] [--stream-ttft N]
 #
 # --kind: the scenario-1 body (small), a 200-event stream at 2 ms per event (stream, one
 # request = one whole stream), or the scenario-3 body through an Anthropic channel (translate).
@@ -12,13 +12,15 @@
 # Switchboard from target/switchboard.jar (build it first: mvn -q -B package -DskipTests) with
 # SB_JAVA_OPTS (default -Xms64m -Xmx512m -XX:+UseSerialGC), all on 127.0.0.1; warms up, then
 # brackets one wrk run with `jcmd PID Thread.print -e` (allocated bytes and CPU per thread) and
-# /proc/PID/stat; prints one line per measure. --jfr records that run with settings=profile.
+# /proc/PID/stat; prints one line per measure. --jfr records that run with settings=profile;
+# --asprof writes async-profiler's CPU samples of that run to FILE (collapsed stacks, for
+# flame graphs or grep; the agent comes from Maven Central).
 # --stream-ttft N: after that, N sequential streams (one at a time), direct and through the
 # gateway, and the median time to the first body bytes of each. Stops everything it started.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/benchmarks
-KIND=small CONC=64 WARM=8 SECS=10 JFR="" TTFT=0
+KIND=small CONC=64 WARM=8 SECS=10 JFR="" ASPROF="" TTFT=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --kind) KIND=$2; shift ;;
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
     --warm) WARM=$2; shift ;;
     --secs) SECS=$2; shift ;;
     --jfr) JFR=$2; shift ;;
+    --asprof) ASPROF=$2; shift ;;
     --stream-ttft) TTFT=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -78,6 +81,16 @@ case $KIND in
   stream) printf '{"model":"mock-stream","messages":[{"role":"user","content":"Write two hundred words."}],"stream":true}' >"$WORK/body.json" ;;
   translate) printf '{"model":"bench-anthropic","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}' >"$WORK/body.json" ;;
 esac
+# async-profiler's agent from Maven Central (tools.profiler:async-profiler, linux-x64), unpacked once
+asprof_lib() {
+  local v=4.1 dir=$ROOT/target/async-profiler jar
+  if [ ! -f "$dir/linux-x64/libasyncProfiler.so" ]; then
+    jar=$HOME/.m2/repository/tools/profiler/async-profiler/$v/async-profiler-$v-linux-x64.jar
+    [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=tools.profiler:async-profiler:$v:jar:linux-x64 >&2
+    mkdir -p "$dir" && (cd "$dir" && unzip -qo "$jar")
+  fi
+  echo "$dir/linux-x64/libasyncProfiler.so"
+}
 load() { BENCH_BODY_FILE=$WORK/body.json BENCH_HEADERS="Authorization: Bearer $KEY" \
   wrk -t2 -c"$CONC" -d"$1"s --timeout 10s -s "$BENCH/lib/post.lua" "http://127.0.0.1:$P/v1/chat/completions" 2>&1; }
 # per-thread "allocated=" and "cpu=" of jcmd Thread.print -e, summed over every thread alive
@@ -97,10 +110,25 @@ ticks() { local s; s=$(cat "/proc/$SB/stat"); s=${s##*) }; set -- $s; echo $(( $
 
 load "$WARM" >/dev/null
 if [ -n "$JFR" ]; then jcmd "$SB" JFR.start name=p settings=profile filename="$JFR" >/dev/null; fi
+if [ -n "$ASPROF" ]; then
+  LIB=$(asprof_lib)
+  jcmd "$SB" JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=1ms\"" >/dev/null  # quoted: jcmd would take a=b as its own argument
+fi
+# CPU ms per thread group (the name without its numbers), to see where the time went
+groups() { jcmd "$SB" Thread.print -e 2>/dev/null | python3 -c '
+import re,sys,json
+g={}
+for l in sys.stdin:
+    x=re.match(r"\"([^\"]*)\".* cpu=([0-9.]+)ms",l)
+    if x: k=re.sub(r"[0-9]+","N",x.group(1)); g[k]=g.get(k,0)+float(x.group(2))
+print(json.dumps(g))'; }
+G0=$(groups)
 read -r A0 C0 E0 < <(threads); T0=$(ticks); X0=$(switches)
 OUT=$(load "$SECS")
 T1=$(ticks); X1=$(switches); read -r A1 C1 E1 < <(threads)
+G1=$(groups)
 if [ -n "$JFR" ]; then jcmd "$SB" JFR.stop name=p >/dev/null; fi
+if [ -n "$ASPROF" ]; then jcmd "$SB" JVMTI.agent_load "$LIB" "\"stop,collapsed,file=$ASPROF\"" >/dev/null; fi
 N=$(grep '^RESULT ' <<<"$OUT" | sed 's/^RESULT //' | jq '.requests')
 NON2XX=$(grep '^RESULT ' <<<"$OUT" | sed 's/^RESULT //' | jq '.non2xx')
 HZ=$(getconf CLK_TCK)
@@ -113,6 +141,12 @@ print(f"event-loop thread CPU ms/1k requests (jcmd): {(e1-e0)/n*1000:.1f}")
 print(f"allocated bytes/request (threads alive at both ends): {(a1-a0)/n:,.0f}")
 print(f"thread CPU ms/1k requests (jcmd): {(c1-c0)/n*1000:.1f}")
 print(f"process CPU ms/1k requests (/proc stat): {(t1-t0)/hz*1000/n*1000:.1f}")
+EOF
+python3 - "$N" "$G0" "$G1" <<'EOF'
+import sys,json
+n=float(sys.argv[1]); g0=json.loads(sys.argv[2]); g1=json.loads(sys.argv[3])
+for v,k in sorted((((g1[k]-g0.get(k,0))/n*1000,k) for k in g1), reverse=True):
+    if v>=0.5: print(f"  thread CPU ms/1k requests, {k}: {v:.1f}")
 EOF
 
 if [ -n "${HOLD:-}" ]; then echo "ports mock=$M stream=$MS gw=$P key=$KEY"; sleep "$HOLD"; fi
