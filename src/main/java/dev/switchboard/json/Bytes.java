@@ -3,6 +3,7 @@ package dev.switchboard.json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.List;
 
@@ -19,7 +20,8 @@ public final class Bytes {
   private Bytes() {}
 
   public static Range of(Buffer buffer) {
-    ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
+    // BufferImpl's own ByteBuf as is: getByteBuf() would allocate a slice of it on every call
+    ByteBuf buf = buffer instanceof BufferImpl impl ? impl.byteBuf() : ((BufferInternal) buffer).getByteBuf();
     if (buf.hasArray()) {
       return new Range(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
     }
