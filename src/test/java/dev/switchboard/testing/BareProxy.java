@@ -43,18 +43,22 @@ public final class BareProxy extends VerticleBase {
         "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"));
   }
 
-  private final HttpClientAgent client;
   private final Map<String, Integer> routes;
   private final int port;
+  private HttpClientAgent client;
 
-  private BareProxy(HttpClientAgent client, Map<String, Integer> routes, int port) {
-    this.client = client;
+  private BareProxy(Map<String, Integer> routes, int port) {
     this.routes = routes;
     this.port = port;
   }
 
+  /** Like Switchboard's edges: each server instance has its own client, on its own event loop. */
   @Override
   public Future<?> start() {
+    client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false))
+        .with(new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(-1))
+        .build();
     HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(this::proxy).listen(port, "127.0.0.1");
   }
@@ -124,13 +128,9 @@ public final class BareProxy extends VerticleBase {
       }
     }
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-    HttpClientAgent client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false))
-        .with(new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(-1))
-        .build();
-    int instances = Runtime.getRuntime().availableProcessors();
+    int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;  // as many as Switchboard's edges
     int listen = port;
-    vertx.deployVerticle(() -> new BareProxy(client, routes, listen), new DeploymentOptions().setInstances(instances)).await();
+    vertx.deployVerticle(() -> new BareProxy(routes, listen), new DeploymentOptions().setInstances(instances)).await();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
     System.out.println("bare-proxy routes " + routes + ", " + instances + " server instances, transport "
         + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
