@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Switchboard benchmarks (issue 7): direct vs nginx vs Switchboard vs Portkey, side by side.
+# Switchboard benchmarks (issue 7): direct vs nginx vs a bare Vert.x proxy vs Switchboard vs Portkey,
+# side by side.
 #
 #   benchmarks/run.sh [--quick | --smoke] [--jmh | --no-jmh] [--profile] [--subjects "direct nginx ..."]
 #                     [--scenarios "1 2 4"] [--out FILE]
@@ -10,9 +11,11 @@
 #   --smoke     a seconds-long sanity check of the harness at low concurrency (figures meaningless)
 #   --jmh       run the JMH micro-benchmarks (default in a full run); --no-jmh skips them
 #   --profile   after scenario 1, one more (unmeasured) c=64 run of Switchboard under JFR, summarised
-# Env: SB_JAVA_OPTS (Switchboard JVM flags, default the recommended "-Xms64m -Xmx512m
-#      -XX:+UseSerialGC"; set it to " " for JVM defaults), NGINX_WORKERS (default auto),
-#      KEEP_WORK=1 keeps the temporary directory with every log.
+#   --subjects  any of direct nginx vertx switchboard portkey (default all five); vertx is
+#               dev.switchboard.testing.BareProxy, a bare Vert.x reverse proxy (the platform's floor)
+# Env: SB_JAVA_OPTS (JVM flags of Switchboard and of the vertx proxy, default the recommended
+#      "-Xms64m -Xmx512m -XX:+UseSerialGC"; set it to " " for JVM defaults), NGINX_WORKERS
+#      (default auto), KEEP_WORK=1 keeps the temporary directory with every log.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +23,7 @@ BENCH=$ROOT/benchmarks
 QUICK=0
 JMH=auto
 PROFILE=0
-SUBJECTS="direct nginx switchboard portkey"
+SUBJECTS="direct nginx vertx switchboard portkey"
 SCENARIOS="1 2 3 4"
 OUT=""
 COMMAND="benchmarks/run.sh $*"
@@ -34,7 +37,7 @@ while [ $# -gt 0 ]; do
     --subjects) SUBJECTS=$2; shift ;;
     --scenarios) SCENARIOS=$2; shift ;;
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -206,6 +209,18 @@ EOF
   fi
 fi
 
+# The floor of any Vert.x proxy: no gateway work, Switchboard's JVM flags, transport and client settings.
+if [[ " $SUBJECTS " == *" vertx "* ]]; then
+  alloc_port P_VERTX
+  # shellcheck disable=SC2086
+  if start vertx "$P_VERTX" java $SB_JAVA_OPTS -cp "$TESTCP" dev.switchboard.testing.BareProxy --port "$P_VERTX" \
+      --route small="$M_SMALL" --route stream="$M_STREAM" --route slow="$M_SLOW"; then
+    ACTIVE+=(vertx)
+  else
+    SKIPPED+=("vertx: did not start")
+  fi
+fi
+
 if [[ " $SUBJECTS " == *" switchboard "* ]]; then
   alloc_port P_SB
   cat >"$WORK/switchboard.yaml" <<EOF
@@ -249,6 +264,7 @@ url_for() { # subject kind
   case $1 in
     direct) echo "http://127.0.0.1:$(mock_port "$2")/v1/chat/completions" ;;
     nginx) echo "http://127.0.0.1:$P_NGINX/$2/v1/chat/completions" ;;
+    vertx) echo "http://127.0.0.1:$P_VERTX/$2/v1/chat/completions" ;;
     switchboard) echo "http://127.0.0.1:$P_SB/v1/chat/completions" ;;
     portkey) echo "http://127.0.0.1:$P_PORTKEY/v1/chat/completions" ;;
   esac
@@ -266,6 +282,7 @@ pids_of() { # the subject's processes: the proxy itself (nginx: master and worke
   case $1 in
     direct) ;;
     nginx) echo "$PID_nginx"; ps --ppid "$PID_nginx" -o pid= ;;
+    vertx) echo "$PID_vertx" ;;
     switchboard) echo "$PID_switchboard" ;;
     portkey) echo "$PID_portkey" ;;
   esac
@@ -379,7 +396,7 @@ scenario2() {
 
 # Scenario 3: an OpenAI Chat client served by Anthropic channels (the gateway translates the
 # request to POST <baseUrl>/messages and the answer, JSON or SSE, back to Chat Completions).
-# Switchboard only: no other subject translates. (a) non-stream as scenario 1, (b) streams as
+# Switchboard only (whatever --subjects says): no other subject, vertx and nginx included, translates. (a) non-stream as scenario 1, (b) streams as
 # scenario 2, against the same two mocks, which answer in Anthropic's wire format.
 scenario3() {
   if [ -z "${PID_switchboard:-}" ] || ! kill -0 "$PID_switchboard" 2>/dev/null; then

@@ -4,7 +4,7 @@ import argparse
 import json
 import os
 
-SUBJECTS = ["direct", "nginx", "switchboard", "portkey"]
+SUBJECTS = ["direct", "nginx", "vertx", "switchboard", "portkey"]
 
 
 def load(path):
@@ -238,6 +238,7 @@ def targets(rows, out):
             out.append(f"| c=64 added p50 ≤ 2× nginx's | {rel} ({a_sb:.3f} vs {a_ng:.3f} ms) | {verdict(met)} |")
     else:
         out.append("| scenario 1 vs nginx | not measured | — |")
+    floor_rows(sb, ng, find(rows, 1, "vertx", 64), out)
     if ok1(sb) and ok1(pk):
         r = sb["rps"] / pk["rps"] if pk["rps"] else float("inf")
         out.append(f"| ≥ 20× Portkey's throughput (c=64) | {r:.1f}× ({sb['rps']:,.0f} vs {pk['rps']:,.0f} RPS) | {verdict(r >= 20)} |")
@@ -261,6 +262,23 @@ def targets(rows, out):
         fails = s4["failed_opening"] + s4["cut_while_held"] + (s4["streams"] - s4["opened"] - s4["failed_opening"])
         out.append(f"| {s4['streams']:,} open streams: zero failures | {s4['opened']:,} opened, {s4['failed_opening']} failed, {s4['cut_while_held']} cut | {verdict(fails == 0)} |")
     out.append("")
+
+
+def cpu_per_k(r):
+    return r["cpu_s"] / r["requests"] * 1000 if r.get("requests") else None
+
+
+def floor_rows(sb, ng, vx, out):
+    """Context rows, not targets: the bare Vert.x proxy against nginx, and Switchboard against it."""
+    def ratios(a, b):
+        if not (a and b and "rps" in a and "rps" in b and b["rps"]):
+            return "not measured"
+        ca, cb = cpu_per_k(a), cpu_per_k(b)
+        cpu = (f"{ca / cb:.2f}× CPU per request ({ca * 1000:.0f} vs {cb * 1000:.0f} ms CPU / 1k req)"
+               if ca is not None and cb else "CPU per request not measured")
+        return f"{a['rps'] / b['rps']:.2f}× throughput ({a['rps']:,.0f} vs {b['rps']:,.0f} RPS); {cpu}"
+    out.append(f"| c=64 bare Vert.x proxy vs nginx (context, not a target) | {ratios(vx, ng)} | — |")
+    out.append(f"| c=64 Switchboard vs bare Vert.x proxy (context, not a target) | {ratios(sb, vx)} | — |")
 
 
 def jmh(path, out):
@@ -307,7 +325,9 @@ def main():
         out.append(f"| {label} | {m.get(k, '')} |")
     out.append("")
     out.append("Subjects: **direct** (load client → mock), **nginx** (`proxy_buffering off`, HTTP/1.1 keep-alive "
-               "upstream), **switchboard** (one OpenAI channel per mock, plus two Anthropic channels on the 16-word "
+               "upstream), **vertx** (a bare Vert.x 5 reverse proxy, `dev.switchboard.testing.BareProxy`: same "
+               "transport, JVM flags and HTTP client settings as Switchboard, no gateway work — the floor for any "
+               "Vert.x proxy), **switchboard** (one OpenAI channel per mock, plus two Anthropic channels on the 16-word "
                "and streaming mocks for scenario 3; SQLite, one client key), "
                "**portkey** (`x-portkey-provider: openai`, `x-portkey-custom-host` → mock). The mock upstream is "
                "`dev.switchboard.testing.MockUpstream` (Vert.x): 16-word answers for scenario 1, 200 words at "
