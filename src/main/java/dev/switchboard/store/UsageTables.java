@@ -76,7 +76,7 @@ final class UsageTables {
           .addValue(r.priced() ? Long.valueOf(r.costNanos()) : null)
           .addValue(r.priced() ? Long.valueOf(r.priceVersion()) : null)
           .addValue(dialect.flagParam(r.estimated()))
-          .addString(r.trail() == null ? null : r.trail().toJson().encode()));
+          .addString(r.trail() == null ? null : r.trail().encode()));
     }
     List<Tuple> sums = rollups(records);
     return Transactions.run(pool, dialect, conn -> conn.preparedQuery(insert).executeBatch(rows)
