@@ -233,15 +233,35 @@ final class SqlAdminStore implements AdminStore {
 
   // --- groups and aliases ------------------------------------------------------------------
 
-  private static StoredGroup group(Row r) {
-    return new StoredGroup(r.getLong("id"), r.getString("name"), r.getString("definition"), r.getLong("created_at"),
-        r.getLong("updated_at"));
+  /** How one row of a {@link NamedRows} table becomes its record. */
+  @FunctionalInterface
+  private interface NamedRowReader<T> {
+    T read(long id, String name, String value, long createdAt, long updatedAt);
   }
 
-  private static StoredAlias alias(Row r) {
-    return new StoredAlias(r.getLong("id"), r.getString("alias"), r.getString("model"), r.getLong("created_at"),
-        r.getLong("updated_at"));
+  /**
+   * A table of named rows with one text value each: {@code table} has {@code id},
+   * {@code nameColumn} (unique), {@code valueColumn}, {@code created_at} and {@code updated_at}.
+   * A duplicate name is a {@link StoreConflict} on the field {@code nameColumn} with
+   * {@code conflict} as its message.
+   */
+  private record NamedRows<T>(String table, String nameColumn, String valueColumn, NamedRowReader<T> reader,
+      String conflict) {
+
+    String columns() {
+      return "id, " + nameColumn + ", " + valueColumn + ", created_at, updated_at";
+    }
+
+    T row(Row r) {
+      return reader.read(r.getLong("id"), r.getString(nameColumn), r.getString(valueColumn), r.getLong("created_at"),
+          r.getLong("updated_at"));
+    }
   }
+
+  private static final NamedRows<StoredGroup> GROUPS =
+      new NamedRows<>("route_groups", "name", "definition", StoredGroup::new, "a group with this name exists");
+  private static final NamedRows<StoredAlias> ALIASES =
+      new NamedRows<>("model_aliases", "alias", "model", StoredAlias::new, "this alias exists");
 
   /** Whether another row of {@code table} than {@code exceptId} has this value in {@code column}. */
   private Future<Void> free(SqlClient conn, String table, String column, String value, long exceptId, String field,
@@ -250,79 +270,78 @@ final class SqlAdminStore implements AdminStore {
         .compose(rows -> rows.size() > 0 ? Future.failedFuture(new StoreConflict(field, message)) : Future.succeededFuture());
   }
 
-  @Override
-  public Future<List<StoredGroup>> groups() {
-    return pool.query("SELECT id, name, definition, created_at, updated_at FROM route_groups ORDER BY id").execute()
-        .map(rows -> { List<StoredGroup> out = new ArrayList<>(); rows.forEach(r -> out.add(group(r))); return out; });
+  private <T> Future<List<T>> all(NamedRows<T> t) {
+    return pool.query("SELECT " + t.columns() + " FROM " + t.table() + " ORDER BY id").execute()
+        .map(rows -> { List<T> out = new ArrayList<>(); rows.forEach(r -> out.add(t.row(r))); return out; });
   }
 
-  private Future<StoredGroup> groupNamed(SqlClient conn, String name) {
-    return q(conn, "SELECT id, name, definition, created_at, updated_at FROM route_groups WHERE name = ?", Tuple.of(name))
-        .map(rows -> first(rows, SqlAdminStore::group));
+  private <T> Future<T> named(SqlClient conn, NamedRows<T> t, String name) {
+    return q(conn, "SELECT " + t.columns() + " FROM " + t.table() + " WHERE " + t.nameColumn() + " = ?", Tuple.of(name))
+        .map(rows -> first(rows, t::row));
+  }
+
+  private <T> Future<T> create(NamedRows<T> t, String name, String value) {
+    long now = System.currentTimeMillis();
+    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, t.table(), t.nameColumn(), name, -1, t.nameColumn(),
+            t.conflict())
+        .compose(v -> q(conn, "INSERT INTO " + t.table() + " (" + t.nameColumn() + ", " + t.valueColumn()
+            + ", created_at, updated_at) VALUES (?, ?, ?, ?)", Tuple.of(name, value, now, now)))
+        .compose(v -> named(conn, t, name))), t.nameColumn(), t.conflict());
+  }
+
+  private <T> Future<T> update(NamedRows<T> t, long id, String name, String value) {
+    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, t.table(), t.nameColumn(), name, id, t.nameColumn(),
+            t.conflict())
+        // MySQL counts changed rows only: existence is asked, not read from the update's count
+        .compose(v -> q(conn, "SELECT id FROM " + t.table() + " WHERE id = ?", Tuple.of(id)))
+        .compose(found -> found.size() == 0 ? Future.<T>succeededFuture(null)
+            : q(conn, "UPDATE " + t.table() + " SET " + t.nameColumn() + " = ?, " + t.valueColumn() + " = ?, updated_at = ?"
+                + " WHERE id = ?", Tuple.of(name, value, System.currentTimeMillis(), id)).compose(rows -> named(conn, t, name)))),
+        t.nameColumn(), t.conflict());
+  }
+
+  private Future<Boolean> delete(NamedRows<?> t, long id) {
+    return q(pool, "DELETE FROM " + t.table() + " WHERE id = ?", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
+  public Future<List<StoredGroup>> groups() {
+    return all(GROUPS);
   }
 
   @Override
   public Future<StoredGroup> createGroup(String name, String definition) {
-    long now = System.currentTimeMillis();
-    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "route_groups", "name", name, -1, "name",
-            "a group with this name exists")
-        .compose(v -> q(conn, "INSERT INTO route_groups (name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)",
-            Tuple.of(name, definition, now, now)))
-        .compose(v -> groupNamed(conn, name))), "name", "a group with this name exists");
+    return create(GROUPS, name, definition);
   }
 
   @Override
   public Future<StoredGroup> updateGroup(long id, String name, String definition) {
-    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "route_groups", "name", name, id, "name",
-            "a group with this name exists")
-        // MySQL counts changed rows only: existence is asked, not read from the update's count
-        .compose(v -> q(conn, "SELECT id FROM route_groups WHERE id = ?", Tuple.of(id)))
-        .compose(found -> found.size() == 0 ? Future.succeededFuture((StoredGroup) null)
-            : q(conn, "UPDATE route_groups SET name = ?, definition = ?, updated_at = ? WHERE id = ?",
-                Tuple.of(name, definition, System.currentTimeMillis(), id)).compose(rows -> groupNamed(conn, name)))),
-        "name", "a group with this name exists");
+    return update(GROUPS, id, name, definition);
   }
 
   @Override
   public Future<Boolean> deleteGroup(long id) {
-    return q(pool, "DELETE FROM route_groups WHERE id = ?", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+    return delete(GROUPS, id);
   }
 
   @Override
   public Future<List<StoredAlias>> aliases() {
-    return pool.query("SELECT id, alias, model, created_at, updated_at FROM model_aliases ORDER BY id").execute()
-        .map(rows -> { List<StoredAlias> out = new ArrayList<>(); rows.forEach(r -> out.add(alias(r))); return out; });
-  }
-
-  private Future<StoredAlias> aliasNamed(SqlClient conn, String alias) {
-    return q(conn, "SELECT id, alias, model, created_at, updated_at FROM model_aliases WHERE alias = ?", Tuple.of(alias))
-        .map(rows -> first(rows, SqlAdminStore::alias));
+    return all(ALIASES);
   }
 
   @Override
   public Future<StoredAlias> createAlias(String alias, String model) {
-    long now = System.currentTimeMillis();
-    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "model_aliases", "alias", alias, -1, "alias",
-            "this alias exists")
-        .compose(v -> q(conn, "INSERT INTO model_aliases (alias, model, created_at, updated_at) VALUES (?, ?, ?, ?)",
-            Tuple.of(alias, model, now, now)))
-        .compose(v -> aliasNamed(conn, alias))), "alias", "this alias exists");
+    return create(ALIASES, alias, model);
   }
 
   @Override
   public Future<StoredAlias> updateAlias(long id, String alias, String model) {
-    return conflictOnUnique(Transactions.run(pool, d, conn -> free(conn, "model_aliases", "alias", alias, id, "alias",
-            "this alias exists")
-        .compose(v -> q(conn, "SELECT id FROM model_aliases WHERE id = ?", Tuple.of(id)))
-        .compose(found -> found.size() == 0 ? Future.succeededFuture((StoredAlias) null)
-            : q(conn, "UPDATE model_aliases SET alias = ?, model = ?, updated_at = ? WHERE id = ?",
-                Tuple.of(alias, model, System.currentTimeMillis(), id)).compose(rows -> aliasNamed(conn, alias)))),
-        "alias", "this alias exists");
+    return update(ALIASES, id, alias, model);
   }
 
   @Override
   public Future<Boolean> deleteAlias(long id) {
-    return q(pool, "DELETE FROM model_aliases WHERE id = ?", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+    return delete(ALIASES, id);
   }
 
   // --- settings and audit ------------------------------------------------------------------
