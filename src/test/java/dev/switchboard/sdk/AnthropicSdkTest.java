@@ -24,25 +24,17 @@ import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.anthropic.models.models.ModelInfo;
 import dev.switchboard.testing.Behavior;
-import dev.switchboard.testing.MockUpstream;
 import dev.switchboard.testing.RecordedRequest;
-import dev.switchboard.testing.TestGateway;
-import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -53,43 +45,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AnthropicSdkTest {
+class AnthropicSdkTest extends SdkAgainstGateway<AnthropicClient> {
 
   private static final String KEY = "sk-client-anthropic-sdk-000000000001";
   private static final String TEXT = "Claude-shaped words from whichever upstream";
 
-  private Vertx vertx;
-  private MockUpstream mock;
-  private TestGateway gateway;
-  private AnthropicClient client;
-  private AnthropicClient costly;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    mock = MockUpstream.start(vertx).await();
-    gateway = Upstream.gateway(vertx, mock, KEY);
-    client = sdk(KEY);
-    costly = sdk(Upstream.costly(KEY));
+  AnthropicSdkTest() {
+    super(KEY, AnthropicClient::close);
   }
 
-  @AfterAll
-  void stop() {
-    try {
-      client.close();
-      costly.close();
-      gateway.close();
-    } finally {
-      vertx.close().await();
-    }
-  }
-
-  @BeforeEach
-  void reset() {
-    mock.reset();
-  }
-
-  private AnthropicClient sdk(String key) {
+  @Override
+  AnthropicClient sdk(String key) {
     return AnthropicOkHttpClient.builder()
         .baseUrl(gateway.baseUrl())
         .apiKey(key)
@@ -104,16 +70,6 @@ class AnthropicSdkTest {
 
   private static String text(Message m) {
     return m.content().stream().flatMap(b -> b.text().stream()).map(t -> t.text()).collect(Collectors.joining());
-  }
-
-  /** Every upstream, with the plain key and with the key that asks for the cost (SDKs must read both). */
-  static List<Arguments> withAndWithoutCost() {
-    List<Arguments> cells = new ArrayList<>();
-    for (Upstream u : Upstream.values()) {
-      cells.add(Arguments.of(u, false));
-      cells.add(Arguments.of(u, true));
-    }
-    return cells;
   }
 
   @ParameterizedTest(name = "{0} upstream, returnCost={1}")
@@ -250,15 +206,6 @@ class AnthropicSdkTest {
       assertEquals(signature, assistant.getJsonObject(0).getString("signature"), assistant.encode());
       assertEquals(thought, assistant.getJsonObject(0).getString("thinking"), assistant.encode());
     }
-  }
-
-  static List<Arguments> toolCells() {
-    List<Arguments> cells = new ArrayList<>();
-    for (Upstream u : Upstream.values()) {
-      cells.add(Arguments.of(u, false));
-      cells.add(Arguments.of(u, true));
-    }
-    return cells;
   }
 
   @ParameterizedTest(name = "{0} upstream")

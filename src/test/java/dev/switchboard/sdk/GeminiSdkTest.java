@@ -29,23 +29,16 @@ import com.google.genai.types.Schema;
 import com.google.genai.types.Tool;
 import com.google.genai.types.Type;
 import dev.switchboard.testing.Behavior;
-import dev.switchboard.testing.MockUpstream;
 import dev.switchboard.testing.RecordedRequest;
-import dev.switchboard.testing.TestGateway;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -57,43 +50,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class GeminiSdkTest {
+class GeminiSdkTest extends SdkAgainstGateway<Client> {
 
   private static final String KEY = "sk-client-gemini-sdk-0000000000001";
   private static final String TEXT = "Gemini-shaped words from whichever upstream";
 
-  private Vertx vertx;
-  private MockUpstream mock;
-  private TestGateway gateway;
-  private Client client;
-  private Client costly;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    mock = MockUpstream.start(vertx).await();
-    gateway = Upstream.gateway(vertx, mock, KEY);
-    client = sdk(KEY);
-    costly = sdk(Upstream.costly(KEY));
+  GeminiSdkTest() {
+    super(KEY, Client::close);
   }
 
-  @AfterAll
-  void stop() {
-    try {
-      client.close();
-      costly.close();
-      gateway.close();
-    } finally {
-      vertx.close().await();
-    }
-  }
-
-  @BeforeEach
-  void reset() {
-    mock.reset();
-  }
-
-  private Client sdk(String key) {
+  @Override
+  Client sdk(String key) {
     return Client.builder()
         .apiKey(key)
         .vertexAI(false)
@@ -111,16 +78,6 @@ class GeminiSdkTest {
     assertEquals(12, usage.candidatesTokenCount().orElse(-1), "candidatesTokenCount: " + usage);
     assertEquals(8, usage.cachedContentTokenCount().orElse(-1), "cachedContentTokenCount: " + usage);
     assertEquals(52, usage.totalTokenCount().orElse(-1), "totalTokenCount: " + usage);
-  }
-
-  /** Every upstream, with the plain key and with the key that asks for the cost (SDKs must read both). */
-  static List<Arguments> withAndWithoutCost() {
-    List<Arguments> cells = new ArrayList<>();
-    for (Upstream u : Upstream.values()) {
-      cells.add(Arguments.of(u, false));
-      cells.add(Arguments.of(u, true));
-    }
-    return cells;
   }
 
   @ParameterizedTest(name = "{0} upstream, returnCost={1}")
@@ -157,15 +114,6 @@ class GeminiSdkTest {
     assertNotNull(last);
     assertEquals(FinishReason.Known.STOP, last.finishReason().knownEnum());
     assertUsage(last.usageMetadata().orElseThrow());
-  }
-
-  static List<Arguments> toolCells() {
-    List<Arguments> cells = new ArrayList<>();
-    for (Upstream u : Upstream.values()) {
-      cells.add(Arguments.of(u, false));
-      cells.add(Arguments.of(u, true));
-    }
-    return cells;
   }
 
   @ParameterizedTest(name = "{0} upstream, stream={1}")

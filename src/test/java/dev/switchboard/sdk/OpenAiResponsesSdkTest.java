@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.RateLimitException;
@@ -21,26 +20,18 @@ import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponseUsage;
 import dev.switchboard.testing.Behavior;
-import dev.switchboard.testing.MockUpstream;
 import dev.switchboard.testing.RecordedRequest;
-import dev.switchboard.testing.TestGateway;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -50,49 +41,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OpenAiResponsesSdkTest {
+class OpenAiResponsesSdkTest extends SdkAgainstGateway<OpenAIClient> {
 
   private static final String KEY = "sk-client-openai-resp-sdk-00000001";
   private static final String TEXT = "Responses-shaped words from whichever upstream";
 
-  private Vertx vertx;
-  private MockUpstream mock;
-  private TestGateway gateway;
-  private OpenAIClient client;
-  private OpenAIClient costly;
-
-  @BeforeAll
-  void start() {
-    vertx = Vertx.vertx();
-    mock = MockUpstream.start(vertx).await();
-    gateway = Upstream.gateway(vertx, mock, KEY);
-    client = sdk(KEY);
-    costly = sdk(Upstream.costly(KEY));
+  OpenAiResponsesSdkTest() {
+    super(KEY, OpenAIClient::close);
   }
 
-  @AfterAll
-  void stop() {
-    try {
-      client.close();
-      costly.close();
-      gateway.close();
-    } finally {
-      vertx.close().await();
-    }
-  }
-
-  @BeforeEach
-  void reset() {
-    mock.reset();
-  }
-
-  private OpenAIClient sdk(String key) {
-    return OpenAIOkHttpClient.builder()
-        .baseUrl(gateway.baseUrl() + "/v1")
-        .apiKey(key)
-        .maxRetries(0)
-        .timeout(Duration.ofSeconds(20))
-        .build();
+  @Override
+  OpenAIClient sdk(String key) {
+    return openAi(gateway, key);
   }
 
   private static ResponseCreateParams.Builder params(Upstream u) {
@@ -110,16 +70,6 @@ class OpenAiResponsesSdkTest {
     assertEquals(12, usage.outputTokens(), usage.toString());
     assertEquals(52, usage.totalTokens(), usage.toString());
     assertEquals(8, usage.inputTokensDetails().cachedTokens(), usage.toString());
-  }
-
-  /** Every upstream, with the plain key and with the key that asks for the cost (SDKs must read both). */
-  static List<Arguments> withAndWithoutCost() {
-    List<Arguments> cells = new ArrayList<>();
-    for (Upstream u : Upstream.values()) {
-      cells.add(Arguments.of(u, false));
-      cells.add(Arguments.of(u, true));
-    }
-    return cells;
   }
 
   @ParameterizedTest(name = "{0} upstream, returnCost={1}")
@@ -151,15 +101,6 @@ class OpenAiResponsesSdkTest {
     assertEquals(TEXT, text(r));
     assertEquals(ResponseStatus.COMPLETED, r.status().orElseThrow());
     assertUsage(r.usage().orElseThrow());
-  }
-
-  static List<Arguments> toolCells() {
-    List<Arguments> cells = new ArrayList<>();
-    for (Upstream u : Upstream.values()) {
-      cells.add(Arguments.of(u, false));
-      cells.add(Arguments.of(u, true));
-    }
-    return cells;
   }
 
   @ParameterizedTest(name = "{0} upstream, stream={1}")

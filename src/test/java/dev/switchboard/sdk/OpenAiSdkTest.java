@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -19,7 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -116,12 +114,7 @@ class OpenAiSdkTest {
   }
 
   private OpenAIClient sdk(String key) {
-    return OpenAIOkHttpClient.builder()
-        .baseUrl(gateway.baseUrl() + "/v1")
-        .apiKey(key)
-        .maxRetries(0)
-        .timeout(Duration.ofSeconds(20))
-        .build();
+    return SdkAgainstGateway.openAi(gateway, key);
   }
 
   private static ChatCompletionCreateParams.Builder params() {
