@@ -72,6 +72,18 @@ class AnthropicSdkTest extends SdkAgainstGateway<AnthropicClient> {
     return m.content().stream().flatMap(b -> b.text().stream()).map(t -> t.text()).collect(Collectors.joining());
   }
 
+  /** The answer to {@code params}, streamed and accumulated or not. */
+  private Message answer(MessageCreateParams params, boolean stream) {
+    if (!stream) {
+      return client.messages().create(params);
+    }
+    MessageAccumulator acc = MessageAccumulator.create();
+    try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(params)) {
+      s.stream().forEach(acc::accumulate);
+    }
+    return acc.message();
+  }
+
   @ParameterizedTest(name = "{0} upstream, returnCost={1}")
   @MethodSource("withAndWithoutCost")
   void plainMessage(Upstream u, boolean withCost) {
@@ -121,16 +133,7 @@ class AnthropicSdkTest extends SdkAgainstGateway<AnthropicClient> {
     MessageCreateParams first = MessageCreateParams.builder().model(u.model()).maxTokens(256)
         .addTool(tool).addUserMessage("What is the weather in Oslo?").build();
 
-    Message answer;
-    if (stream) {
-      MessageAccumulator acc = MessageAccumulator.create();
-      try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(first)) {
-        s.stream().forEach(acc::accumulate);
-      }
-      answer = acc.message();
-    } else {
-      answer = client.messages().create(first);
-    }
+    Message answer = answer(first, stream);
 
     assertEquals(StopReason.TOOL_USE, answer.stopReason().orElseThrow(), answer.toString());
     ToolUseBlock call = answer.content().stream().flatMap(b -> b.toolUse().stream()).findFirst()
@@ -170,16 +173,7 @@ class AnthropicSdkTest extends SdkAgainstGateway<AnthropicClient> {
             .putAdditionalProperty("city", JsonValue.from(Map.of("type", "string"))).build()).build()).build();
     MessageCreateParams first = MessageCreateParams.builder().model(u.model()).maxTokens(2048).enabledThinking(1024)
         .addTool(tool).addUserMessage("What is the weather in Oslo?").build();
-    Message answer;
-    if (stream) {
-      MessageAccumulator acc = MessageAccumulator.create();
-      try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(first)) {
-        s.stream().forEach(acc::accumulate);
-      }
-      answer = acc.message();
-    } else {
-      answer = client.messages().create(first);
-    }
+    Message answer = answer(first, stream);
 
     List<ContentBlock> blocks = answer.content();
     assertTrue(blocks.size() >= 2 && blocks.get(0).isThinking() && blocks.get(blocks.size() - 1).isToolUse(),

@@ -64,6 +64,18 @@ class OpenAiChatSdkTest extends SdkAgainstGateway<OpenAIClient> {
     assertEquals(8L, usage.promptTokensDetails().flatMap(d -> d.cachedTokens()).orElse(-1L), usage.toString());
   }
 
+  /** The answer to {@code params}, streamed and accumulated or not. */
+  private ChatCompletion answer(ChatCompletionCreateParams params, boolean stream) {
+    if (!stream) {
+      return client.chat().completions().create(params);
+    }
+    ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+    try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+      s.stream().forEach(acc::accumulate);
+    }
+    return acc.chatCompletion();
+  }
+
   @ParameterizedTest(name = "{0} upstream, returnCost={1}")
   @MethodSource("withAndWithoutCost")
   void plainCompletion(Upstream u, boolean withCost) {
@@ -110,16 +122,7 @@ class OpenAiChatSdkTest extends SdkAgainstGateway<OpenAIClient> {
     ChatCompletionCreateParams first = ChatCompletionCreateParams.builder().model(u.model())
         .addFunctionTool(fn).addUserMessage("What is the weather in Oslo?").build();
 
-    ChatCompletion answer;
-    if (stream) {
-      ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-      try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(first)) {
-        s.stream().forEach(acc::accumulate);
-      }
-      answer = acc.chatCompletion();
-    } else {
-      answer = client.chat().completions().create(first);
-    }
+    ChatCompletion answer = answer(first, stream);
 
     ChatCompletion.Choice choice = answer.choices().get(0);
     assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason(), answer.toString());
@@ -162,16 +165,7 @@ class OpenAiChatSdkTest extends SdkAgainstGateway<OpenAIClient> {
         .build();
     ChatCompletionCreateParams first = ChatCompletionCreateParams.builder().model(u.model())
         .addFunctionTool(fn).addUserMessage("What is the weather in Oslo?").build();
-    ChatCompletion answer;
-    if (stream) {
-      ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-      try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(first)) {
-        s.stream().forEach(acc::accumulate);
-      }
-      answer = acc.chatCompletion();
-    } else {
-      answer = client.chat().completions().create(first);
-    }
+    ChatCompletion answer = answer(first, stream);
     ChatCompletion.Choice choice = answer.choices().get(0);
     ChatCompletionMessageFunctionToolCall call = choice.message().toolCalls().orElseThrow().get(0).function().orElseThrow();
     assertEquals(Upstream.TOOL, call.function().name());
