@@ -93,8 +93,10 @@ asprof_lib() {
 }
 load() { BENCH_BODY_FILE=$WORK/body.json BENCH_HEADERS="Authorization: Bearer $KEY" \
   wrk -t2 -c"$CONC" -d"$1"s --timeout 10s -s "$BENCH/lib/post.lua" "http://127.0.0.1:$P/v1/chat/completions" 2>&1; }
-# per-thread "allocated=" and "cpu=" of jcmd Thread.print -e, summed over every thread alive
-threads() { jcmd "$SB" Thread.print -e 2>/dev/null | python3 -c '
+# one thread dump (jcmd Thread.print -e: per-thread "allocated=" and "cpu=") into FILE
+dump() { jcmd "$SB" Thread.print -e >"$1" 2>/dev/null; }
+# a dump's allocated bytes and CPU summed over every thread alive, and the event loops' CPU
+threads() { python3 -c '
 import re,sys
 a=c=e=0.0
 m={"K":1<<10,"M":1<<20,"G":1<<30}
@@ -103,7 +105,7 @@ for l in sys.stdin:
     if x:
         c+=float(x.group(1)); a+=float(x.group(2))*m.get(x.group(3),1)
         if l.startswith("\"vert.x-eventloop-thread-"): e+=float(x.group(1))
-print(int(a), c, e)'; }
+print(int(a), c, e)' <"$1"; }
 # context switches of every thread of the gateway (each cross-thread hand-off wakes a thread)
 switches() { cat /proc/"$SB"/task/*/status 2>/dev/null | awk '/_ctxt_switches/ {s += $2} END {print s}'; }
 ticks() { local s; s=$(cat "/proc/$SB/stat"); s=${s##*) }; set -- $s; echo $(( ${12} + ${13} )); }
@@ -114,19 +116,19 @@ if [ -n "$ASPROF" ]; then
   LIB=$(asprof_lib)
   jcmd "$SB" JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=1ms\"" >/dev/null  # quoted: jcmd would take a=b as its own argument
 fi
-# CPU ms per thread group (the name without its numbers), to see where the time went
-groups() { jcmd "$SB" Thread.print -e 2>/dev/null | python3 -c '
+# a dump's CPU ms per thread group (the name without its numbers), to see where the time went
+groups() { python3 -c '
 import re,sys,json
 g={}
 for l in sys.stdin:
     x=re.match(r"\"([^\"]*)\".* cpu=([0-9.]+)ms",l)
     if x: k=re.sub(r"[0-9]+","N",x.group(1)); g[k]=g.get(k,0)+float(x.group(2))
-print(json.dumps(g))'; }
-G0=$(groups)
-read -r A0 C0 E0 < <(threads); T0=$(ticks); X0=$(switches)
+print(json.dumps(g))' <"$1"; }
+dump "$WORK/threads0"; T0=$(ticks); X0=$(switches)
 OUT=$(load "$SECS")
-T1=$(ticks); X1=$(switches); read -r A1 C1 E1 < <(threads)
-G1=$(groups)
+T1=$(ticks); X1=$(switches); dump "$WORK/threads1"
+read -r A0 C0 E0 < <(threads "$WORK/threads0"); read -r A1 C1 E1 < <(threads "$WORK/threads1")
+G0=$(groups "$WORK/threads0"); G1=$(groups "$WORK/threads1")
 if [ -n "$JFR" ]; then jcmd "$SB" JFR.stop name=p >/dev/null; fi
 if [ -n "$ASPROF" ]; then jcmd "$SB" JVMTI.agent_load "$LIB" "\"stop,collapsed,file=$ASPROF\"" >/dev/null; fi
 N=$(grep '^RESULT ' <<<"$OUT" | sed 's/^RESULT //' | jq '.requests')
