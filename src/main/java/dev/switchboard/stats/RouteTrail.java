@@ -51,30 +51,16 @@ public record RouteTrail(String group, String session, List<Attempt> attempts, L
     return text.substring(0, Character.isHighSurrogate(text.charAt(MAX_TEXT - 1)) ? MAX_TEXT - 1 : MAX_TEXT);
   }
 
-  /** The compact JSON the request log stores and the management API shows. */
+  /** The trail as the management API shows it: what {@link #encode} stores, decoded. */
   public JsonObject toJson() {
-    JsonArray tries = new JsonArray();
-    for (Attempt a : attempts) {
-      tries.add(new JsonObject().put("tier", a.tier()).put("strategy", a.strategy()).put("bySession", a.bySession())
-          .put("channelId", a.channelId()).put("channel", a.channel()).put("credentialId", a.credentialId())
-          .put("upstreamModel", a.upstreamModel()).put("baseUrl", a.baseUrl()).put("status", a.status())
-          .put("outcome", a.outcome()).put("retryAfterMs", a.retryAfterMs()).put("latencyMs", a.latencyMs()));
-    }
-    JsonArray skips = new JsonArray();
-    for (Skip s : skipped) {
-      skips.add(new JsonObject().put("attempt", s.attempt()).put("channel", s.channel())
-          .put("credentialId", s.credentialId()).put("upstreamModel", s.upstreamModel()).put("reason", s.reason()));
-    }
-    JsonObject out = new JsonObject().put("group", group).put("session", session).put("attempts", tries).put("skipped", skips);
-    if (omitted > 0) out.put("omitted", omitted);
-    return out;
+    return new JsonObject(encode());
   }
 
   private static final JsonFactory JSON = new JsonFactory();
 
   /**
-   * {@link #toJson} encoded, written straight from the fields: the request log stores one per
-   * request, and building the object tree first cost more than the write itself.
+   * The compact JSON the request log stores, written straight from the fields: one per request,
+   * where building an object tree first cost more than the write itself.
    */
   public String encode() {
     StringWriter out = new StringWriter(128 + 160 * attempts.size() + 96 * skipped.size());

@@ -23,6 +23,15 @@ class RouteTrailTest {
     String stored = trail.encode();
     assertEquals(trail.toJson(), new JsonObject(stored));
     assertEquals(trail, RouteTrail.fromJson(new JsonObject(stored)));
+    // the field names the management API documents, read without going through fromJson
+    JsonObject json = new JsonObject(stored);
+    assertEquals("team-a", json.getString("group"));
+    assertEquals(3, json.getInteger("omitted"));
+    JsonObject second = json.getJsonArray("attempts").getJsonObject(1);
+    assertEquals(HOSTILE, second.getString("channel"));
+    assertEquals(340L, second.getLong("latencyMs"));
+    assertEquals(-1L, second.getLong("retryAfterMs"));
+    assertEquals("cooling for 900 ms", json.getJsonArray("skipped").getJsonObject(0).getString("reason"));
   }
 
   @Test
