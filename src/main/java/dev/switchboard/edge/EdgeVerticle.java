@@ -41,6 +41,7 @@ public final class EdgeVerticle extends VerticleBase {
   private PoolSnapshot snapshot = PoolSnapshot.empty();
   private HttpServer server;
   private UpstreamClient upstream;
+  private volatile String eventLoop;
 
   public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port) {
     this(config, store, metrics, port, null);
@@ -59,6 +60,16 @@ public final class EdgeVerticle extends VerticleBase {
    */
   public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port,
       BiConsumer<Vertx, Router> extraRoutes, Dispatcher dispatcher, Pricing pricing) {
+    this(config, store, metrics, port, extraRoutes, dispatcher, pricing, null);
+  }
+
+  /**
+   * {@code upstream}: the edge's upstream client, made before the edge is deployed (null: the
+   * edge makes its own as it starts). The edge owns it either way and closes it as it stops.
+   */
+  public EdgeVerticle(SwitchboardConfig config, Store store, GatewayMetrics metrics, int port,
+      BiConsumer<Vertx, Router> extraRoutes, Dispatcher dispatcher, Pricing pricing, UpstreamClient upstream) {
+    this.upstream = upstream;
     this.dispatcher = dispatcher;
     this.pricing = pricing;
     this.config = config;
@@ -72,7 +83,8 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     bus.<PoolSnapshot>localConsumer(Addresses.POOL_SNAPSHOT, msg -> snapshot = msg.body());
-    upstream = new UpstreamClient(vertx, config.routing());
+    eventLoop = Thread.currentThread().getName();
+    if (upstream == null) upstream = new UpstreamClient(vertx, config.routing());
     var reporter = new UsageReporter(vertx, metrics);
     var translations = Translations.standard();
     if (dispatcher == null) {
@@ -141,6 +153,11 @@ public final class EdgeVerticle extends VerticleBase {
   /** The port actually bound (useful when the configured port is 0). */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
+  }
+
+  /** The name of the event-loop thread this edge runs on, once it started. */
+  public String eventLoop() {
+    return eventLoop;
   }
 
   private static String safePath(String path) {

@@ -1,6 +1,5 @@
 package dev.switchboard.testing;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -17,7 +16,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.Pipe;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,20 +46,30 @@ public final class BareProxy extends VerticleBase {
 
   private final Map<String, Integer> routes;
   private final int port;
-  private HttpClientAgent client;
+  private final HttpClientAgent client;
+  private volatile String loop;
 
-  private BareProxy(Map<String, Integer> routes, int port) {
+  private BareProxy(Map<String, Integer> routes, int port, HttpClientAgent client) {
     this.routes = routes;
     this.port = port;
+    this.client = client;
   }
 
-  /** Like Switchboard's edges: each server instance has its own client, on its own event loop. */
-  @Override
-  public Future<?> start() {
-    client = vertx.httpClientBuilder()
+  /**
+   * Like Switchboard's edges: each server instance has its own client, made before the instances
+   * are deployed one after the other, so that each runs on an event loop of its own (a client
+   * takes an event loop for its pool cleaner when it is made).
+   */
+  private static HttpClientAgent client(Vertx vertx) {
+    return vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false))
         .with(new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(-1))
         .build();
+  }
+
+  @Override
+  public Future<?> start() {
+    loop = Thread.currentThread().getName();
     HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(this::proxy).listen(port, "127.0.0.1");
   }
@@ -130,10 +141,17 @@ public final class BareProxy extends VerticleBase {
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
     int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;  // as many as Switchboard's edges
     int listen = port;
-    vertx.deployVerticle(() -> new BareProxy(routes, listen), new DeploymentOptions().setInstances(instances)).await();
+    List<HttpClientAgent> clients = new ArrayList<>();
+    for (int i = 0; i < instances; i++) clients.add(client(vertx));
+    Set<String> loops = new TreeSet<>();
+    for (HttpClientAgent client : clients) {
+      BareProxy proxy = new BareProxy(routes, listen, client);
+      vertx.deployVerticle(proxy).await();
+      loops.add(proxy.loop);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
     System.out.println("bare-proxy routes " + routes + ", " + instances + " server instances, transport "
-        + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
+        + (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ", on " + loops.size() + " event loops");
     System.out.println("bare-proxy listening on " + port);
   }
 }

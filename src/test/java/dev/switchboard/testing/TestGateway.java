@@ -113,6 +113,11 @@ public final class TestGateway implements AutoCloseable {
   }
 
   /** The management API's own port, or -1 when it is served on {@link #port()}. */
+  /** The event-loop thread of each edge, in deployment order. */
+  public List<String> edgeLoops() {
+    return app.edgeLoops();
+  }
+
   public int managementPort() {
     return app.managementPort();
   }
