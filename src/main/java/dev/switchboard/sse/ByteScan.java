@@ -2,32 +2,101 @@ package dev.switchboard.sse;
 
 import dev.switchboard.json.Bytes;
 import io.vertx.core.buffer.Buffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Byte-level searches over buffers in place: no strings, no regex, no copies. They read the
  * heap buffer's backing array directly: {@code Buffer.getByte} checks bounds and accessibility
- * on every byte, which was the largest cost of relaying a stream.
+ * on every byte, which was the largest cost of relaying a stream. The searches the relay makes
+ * on every event read eight bytes at a time (SWAR: a {@code long} of the array, bit tricks to
+ * flag the bytes that match).
  */
 public final class ByteScan {
 
   private ByteScan() {}
 
-  /** First index of {@code pattern} in {@code buf} at or after {@code from}, or -1. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long LF = broadcast((byte) '\n');
+  private static final long CR = broadcast((byte) '\r');
+
+  /**
+   * First index of {@code pattern} in {@code buf} at or after {@code from}, or -1. Eight start
+   * positions at a time: a position is a candidate only when both the pattern's first and last
+   * bytes are there, which in JSON rules out nearly every {@code "} a key starts with; each
+   * candidate is then compared whole.
+   */
   public static int indexOf(Buffer buf, byte[] pattern, int from) {
     Bytes.Range r = Bytes.of(buf);
     byte[] a = r.array();
     int base = r.offset();
-    int last = r.length() - pattern.length;
-    byte first = pattern[0];
-    outer:
-    for (int i = Math.max(0, from); i <= last; i++) {
-      if (a[base + i] != first) continue;
-      for (int j = 1; j < pattern.length; j++) {
-        if (a[base + i + j] != pattern[j]) continue outer;
+    int m = pattern.length;
+    int last = r.length() - m;
+    int i = Math.max(0, from);
+    if (m == 0) return i <= r.length() ? i : -1;
+    long first = broadcast(pattern[0]);
+    long end = broadcast(pattern[m - 1]);
+    // the eight starts i..i+7 are all <= last, so both words lie inside the buffer
+    for (; i + 7 <= last; i += 8) {
+      long candidates = zeros((long) LONGS.get(a, base + i) ^ first) & zeros((long) LONGS.get(a, base + i + m - 1) ^ end);
+      for (; candidates != 0; candidates &= candidates - 1) {
+        int at = i + (Long.numberOfTrailingZeros(candidates) >>> 3);
+        if (matches(a, base + at, pattern)) return at;
       }
-      return i;
+    }
+    for (; i <= last; i++) {
+      if (matches(a, base + i, pattern)) return i;
     }
     return -1;
+  }
+
+  /** The first index of {@code b} in {@code a[from, to)}, eight bytes at a time, or -1. */
+  static int indexOf(byte[] a, int from, int to, byte b) {
+    long pattern = broadcast(b);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long found = zeros((long) LONGS.get(a, i) ^ pattern);
+      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+    }
+    for (; i < to; i++) {
+      if (a[i] == b) return i;
+    }
+    return -1;
+  }
+
+  /** The index of the first CR or LF in {@code a[from, to)}, or {@code to}. */
+  private static int lineEnd(byte[] a, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long word = (long) LONGS.get(a, i);
+      // the lowest flag of either mask is a true match, so the lowest of both is the first line end
+      long found = zeros(word ^ LF) | zeros(word ^ CR);
+      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+    }
+    while (i < to && a[i] != '\n' && a[i] != '\r') i++;
+    return i;
+  }
+
+  /**
+   * A flag (the byte's high bit) on each zero byte of {@code word}. The lowest flag is always a
+   * zero byte; a flag above it may be a false one (a borrow), which callers check anyway.
+   */
+  private static long zeros(long word) {
+    return (word - ONES) & ~word & HIGHS;
+  }
+
+  private static long broadcast(byte b) {
+    return (b & 0xFFL) * ONES;
+  }
+
+  private static boolean matches(byte[] a, int at, byte[] pattern) {
+    for (int j = 0; j < pattern.length; j++) {
+      if (a[at + j] != pattern[j]) return false;
+    }
+    return true;
   }
 
   /** Index of the first byte at or after {@code from} that is not JSON white space, or -1. */
@@ -55,8 +124,7 @@ public final class ByteScan {
     if (at < 0) return null;
     int start = at == 0 ? 5 : at + 6;
     if (start < len && a[base + start] == ' ') start++;
-    int end = start;
-    while (end < len && a[base + end] != '\n' && a[base + end] != '\r') end++;
+    int end = lineEnd(a, base + start, base + len) - base;
     return event.slice(start, end);
   }
 
@@ -73,17 +141,12 @@ public final class ByteScan {
     if (at < 0) return null;
     int start = at == 0 ? 6 : at + 7;
     if (start < len && a[base + start] == ' ') start++;
-    int end = start;
-    while (end < len && a[base + end] != '\n' && a[base + end] != '\r') end++;
+    int end = lineEnd(a, base + start, base + len) - base;
     return new String(a, base + start, end - start, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static boolean startsWith(byte[] a, int base, int len, byte[] prefix) {
-    if (len < prefix.length) return false;
-    for (int i = 0; i < prefix.length; i++) {
-      if (a[base + i] != prefix[i]) return false;
-    }
-    return true;
+    return len >= prefix.length && matches(a, base, prefix);
   }
 
   private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};

@@ -52,33 +52,33 @@ public final class SseRelay extends UpstreamEvents {
     int len = chunk.length();
     int eventStart = 0;
     int forwardFrom = 0;
-    for (int i = 0; i < len; i++) {
-      byte b = array[base + i];
-      if (b == '\n') {
-        if (atLineStart) {
-          int end = i + 1;
-          if (pendingBytes + end - eventStart > maxEventBytes) {
-            fail(new SseEventTooLargeException(maxEventBytes));
-            return;
-          }
-          boolean keep = tap.onEvent(eventBytes(chunk, eventStart, end));
-          if (mayDrop) {
-            if (keep) {
-              pending.forEach(this::emit);
-            } else {
-              if (eventStart > forwardFrom) emit(chunk.slice(forwardFrom, eventStart));
-              forwardFrom = end;
-            }
-          }
-          pending.clear();
-          pendingBytes = 0;
-          eventStart = end;
-        }
-        atLineStart = true;
-      } else if (b != '\r') {
-        atLineStart = false;
+    // line by line: an event ends with a blank line (nothing, or only CRs, before its LF)
+    int lineStart = 0;
+    for (int lf; (lf = ByteScan.indexOf(array, base + lineStart, base + len, (byte) '\n')) >= 0; ) {
+      int i = lf - base;
+      boolean blank = (lineStart > 0 || atLineStart) && onlyCr(array, base + lineStart, lf);
+      lineStart = i + 1;
+      if (!blank) continue;
+      int end = i + 1;
+      if (pendingBytes + end - eventStart > maxEventBytes) {
+        fail(new SseEventTooLargeException(maxEventBytes));
+        return;
       }
+      boolean keep = tap.onEvent(eventBytes(chunk, eventStart, end));
+      if (mayDrop) {
+        if (keep) {
+          pending.forEach(this::emit);
+        } else {
+          if (eventStart > forwardFrom) emit(chunk.slice(forwardFrom, eventStart));
+          forwardFrom = end;
+        }
+      }
+      pending.clear();
+      pendingBytes = 0;
+      eventStart = end;
     }
+    // whether the line the next chunk continues is still blank so far
+    atLineStart = (lineStart > 0 || atLineStart) && onlyCr(array, base + lineStart, base + len);
     if (mayDrop && eventStart > forwardFrom) {
       emit(chunk.slice(forwardFrom, eventStart));
     }
@@ -89,6 +89,13 @@ public final class SseRelay extends UpstreamEvents {
         fail(new SseEventTooLargeException(maxEventBytes));
       }
     }
+  }
+
+  private static boolean onlyCr(byte[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (a[i] != '\r') return false;
+    }
+    return true;
   }
 
   private Buffer eventBytes(Buffer chunk, int start, int end) {
