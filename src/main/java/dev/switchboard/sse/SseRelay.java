@@ -80,7 +80,8 @@ public final class SseRelay extends UpstreamEvents {
     // whether the line the next chunk continues is still blank so far
     atLineStart = (lineStart > 0 || atLineStart) && onlyCr(array, base + lineStart, base + len);
     if (mayDrop && eventStart > forwardFrom) {
-      emit(chunk.slice(forwardFrom, eventStart));
+      // the usual case, a buffer of whole events none of which is dropped, goes on as it came
+      emit(forwardFrom == 0 && eventStart == len ? chunk : chunk.slice(forwardFrom, eventStart));
     }
     if (eventStart < len) {
       pending.add(chunk.slice(eventStart, len));

@@ -205,6 +205,18 @@ class SseRelayTest {
   }
 
   @Test
+  void dropModeHandsOnABufferOfWholeKeptEventsAsItCame() {
+    Run run = new Run(e -> e.contains("usage"), true, BIG);
+    Buffer whole = Buffer.buffer("data: {\"a\":1}\n\ndata: {\"b\":2}\n\n");
+    run.upstream.send(whole);
+    assertEquals(1, run.emitted.size());
+    assertSame(whole, run.emitted.get(0), "not a slice of it");
+    Buffer partly = Buffer.buffer("data: {\"usage\":{}}\n\ndata: {\"c\":3}\n\n");
+    run.upstream.send(partly);
+    assertEquals("data: {\"c\":3}\n\n", run.emitted.get(1).toString());
+  }
+
+  @Test
   void dropsExactlyTheUsageOnlyEventForEverySplitPoint() {
     for (List<String> events : List.of(EVENTS, crlf(EVENTS))) {
       int length = bytes(events).length;
