@@ -482,8 +482,10 @@ done
 # ---------------------------------------------------------------- gateway health after the load
 if [ -n "${PID_switchboard:-}" ]; then
   if kill -0 "$PID_switchboard" 2>/dev/null; then SB_ALIVE=yes; else SB_ALIVE=no; fi
-  # lines look like "2026-12-01T22:14:38.666Z [WARN] ProxyHandler - req_<id> ..."; ids blanked to group them
-  grep -E '^[^ ]+ \[?(WARN|ERROR)\]? ' "$WORK/switchboard.log" | sed -E 's/^[^ ]+ //; s/req_[0-9a-f]+/req_*/g' | cut -c1-200 \
+  # lines look like "2026-12-01T22:14:38.666Z [WARN] ProxyHandler - req_<id> ..."; ids blanked to group
+  # them, and the throwaway admin password the first start prints kept out of the results
+  grep -E '^[^ ]+ \[?(WARN|ERROR)\]? ' "$WORK/switchboard.log" \
+    | sed -E 's/^[^ ]+ //; s/req_[0-9a-f]+/req_*/g; s/(with password )[^ ]+/\1<not shown>/' | cut -c1-200 \
     | sort | uniq -c | sort -rn | head -15 >"$WORK/switchboard-warnings.txt" || true
 else
   SB_ALIVE=n/a
