@@ -270,12 +270,12 @@ public final class Switchboard {
     return pricing;
   }
 
-  /** The management API's own port, or -1 when it shares the gateway's listener or is off. */
   /** The event-loop thread of each edge, in deployment order. */
   public List<String> edgeLoops() {
     return edgeLoops;
   }
 
+  /** The management API's own port, or -1 when it shares the gateway's listener or is off. */
   public int managementPort() {
     return managementPort;
   }
