@@ -17,14 +17,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -60,16 +56,7 @@ class QuotaApiTest {
 
   @Test
   void theSameOnPostgres(Vertx vertx) {
-    String url = TestServers.postgresUrl();
-    Assumptions.assumeTrue(url != null, "no PostgreSQL (SWITCHBOARD_TEST_PG_URL)");
-    Pool db = Pool.pool(vertx, PgConnectOptions.fromUri(url), new PoolOptions().setMaxSize(1));
-    try {
-      db.query("DROP SCHEMA public CASCADE").execute().await();
-      db.query("CREATE SCHEMA public").execute().await();
-    } finally {
-      db.close().await();
-    }
-    credentialQuota(vertx, new JsonObject().put("type", "postgres").put("url", url).put("poolSize", 4));
+    credentialQuota(vertx, TestServers.emptiedPostgres(vertx));
   }
 
   private void credentialQuota(Vertx vertx, JsonObject database) {

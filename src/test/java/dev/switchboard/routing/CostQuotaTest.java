@@ -13,15 +13,11 @@ import dev.switchboard.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,17 +48,7 @@ class CostQuotaTest {
 
   @Test
   void theSameOnPostgres(Vertx vertx) {
-    String url = TestServers.postgresUrl();
-    Assumptions.assumeTrue(url != null, "no PostgreSQL (SWITCHBOARD_TEST_PG_URL)");
-    PgConnectOptions options = PgConnectOptions.fromUri(url);
-    Pool db = Pool.pool(vertx, options, new PoolOptions().setMaxSize(1));
-    try {
-      db.query("DROP SCHEMA public CASCADE").execute().await();
-      db.query("CREATE SCHEMA public").execute().await();
-    } finally {
-      db.close().await();
-    }
-    spendAndRestart(vertx, new JsonObject().put("type", "postgres").put("url", url).put("poolSize", 4));
+    spendAndRestart(vertx, TestServers.emptiedPostgres(vertx));
   }
 
   private void spendAndRestart(Vertx vertx, JsonObject database) {

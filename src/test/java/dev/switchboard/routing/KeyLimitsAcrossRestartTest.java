@@ -12,13 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.mysqlclient.MySQLConnectOptions;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,7 +49,7 @@ class KeyLimitsAcrossRestartTest {
 
   @Test
   void theSameOnPostgres(Vertx vertx) {
-    spendTheBudgetAndRestart(vertx, freshPostgres(vertx));
+    spendTheBudgetAndRestart(vertx, TestServers.emptiedPostgres(vertx));
   }
 
   @Test
@@ -64,15 +59,15 @@ class KeyLimitsAcrossRestartTest {
 
   @Test
   void requestsPerDayOnPostgres(Vertx vertx) {
-    useTheRpdAcrossARestart(vertx, freshPostgres(vertx));
+    useTheRpdAcrossARestart(vertx, TestServers.emptiedPostgres(vertx));
   }
 
   @Test
   void bothOnMysql(Vertx vertx) {
-    spendTheBudgetAndRestart(vertx, freshMysql(vertx));
+    spendTheBudgetAndRestart(vertx, TestServers.emptiedMysql(vertx));
     gateway.close();
     gateway = null;
-    useTheRpdAcrossARestart(vertx, freshMysql(vertx));
+    useTheRpdAcrossARestart(vertx, TestServers.emptiedMysql(vertx));
   }
 
   private void spendTheBudgetAndRestart(Vertx vertx, JsonObject database) {
@@ -147,35 +142,5 @@ class KeyLimitsAcrossRestartTest {
     assertEquals(429, refused.status(), refused.text());
     assertEquals(code, refused.json().getJsonObject("error").getString("code"), refused.text());
     return refused;
-  }
-
-  /** The test's own MySQL/MariaDB database, made anew; skipped without one. */
-  private static JsonObject freshMysql(Vertx vertx) {
-    String url = TestServers.mysqlUrl();
-    Assumptions.assumeTrue(url != null, "no MySQL/MariaDB (SWITCHBOARD_TEST_MYSQL_URL)");
-    MySQLConnectOptions options = MySQLConnectOptions.fromUri(url);
-    String name = options.getDatabase();
-    Pool db = Pool.pool(vertx, options, new PoolOptions().setMaxSize(1));
-    try {
-      db.query("DROP DATABASE IF EXISTS " + name).execute().await();
-      db.query("CREATE DATABASE " + name + " CHARACTER SET utf8mb4").execute().await();
-    } finally {
-      db.close().await();
-    }
-    return new JsonObject().put("type", "mysql").put("url", url).put("poolSize", 4);
-  }
-
-  /** The test's own PostgreSQL database, emptied; skipped without one. */
-  private static JsonObject freshPostgres(Vertx vertx) {
-    String url = TestServers.postgresUrl();
-    Assumptions.assumeTrue(url != null, "no PostgreSQL (SWITCHBOARD_TEST_PG_URL)");
-    Pool db = Pool.pool(vertx, PgConnectOptions.fromUri(url), new PoolOptions().setMaxSize(1));
-    try {
-      db.query("DROP SCHEMA public CASCADE").execute().await();
-      db.query("CREATE SCHEMA public").execute().await();
-    } finally {
-      db.close().await();
-    }
-    return new JsonObject().put("type", "postgres").put("url", url).put("poolSize", 4);
   }
 }

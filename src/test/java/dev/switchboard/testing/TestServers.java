@@ -1,5 +1,13 @@
 package dev.switchboard.testing;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
+import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.MariaDBContainer;
@@ -55,6 +63,37 @@ public final class TestServers {
       redis = "redis://" + c.getHost() + ":" + c.getFirstMappedPort();
     }
     return redis;
+  }
+
+  /**
+   * The server's PostgreSQL database with its {@code public} schema emptied, as a gateway's
+   * {@code database} section ({@link TestGateway.Builder#database(JsonObject)}); the test is
+   * skipped without a server.
+   */
+  public static JsonObject emptiedPostgres(Vertx vertx) {
+    String url = postgresUrl();
+    Assumptions.assumeTrue(url != null, "no PostgreSQL (SWITCHBOARD_TEST_PG_URL)");
+    run(vertx, PgConnectOptions.fromUri(url), "DROP SCHEMA public CASCADE", "CREATE SCHEMA public");
+    return new JsonObject().put("type", "postgres").put("url", url).put("poolSize", 4);
+  }
+
+  /** The same for MySQL/MariaDB: the URL's database dropped and made anew. */
+  public static JsonObject emptiedMysql(Vertx vertx) {
+    String url = mysqlUrl();
+    Assumptions.assumeTrue(url != null, "no MySQL/MariaDB (SWITCHBOARD_TEST_MYSQL_URL)");
+    MySQLConnectOptions options = MySQLConnectOptions.fromUri(url);
+    String name = options.getDatabase();
+    run(vertx, options, "DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
+    return new JsonObject().put("type", "mysql").put("url", url).put("poolSize", 4);
+  }
+
+  private static void run(Vertx vertx, SqlConnectOptions server, String... statements) {
+    Pool db = Pool.pool(vertx, server, new PoolOptions().setMaxSize(1));
+    try {
+      for (String sql : statements) db.query(sql).execute().await();
+    } finally {
+      db.close().await();
+    }
   }
 
   private static boolean dockerAvailable() {
