@@ -1,7 +1,6 @@
 package dev.switchboard.edge;
 
 import com.fasterxml.jackson.core.JsonToken;
-import dev.switchboard.json.MalformedJsonException;
 import dev.switchboard.json.TopLevelJson;
 import dev.switchboard.pricing.Cost;
 import dev.switchboard.translate.Protocol;
@@ -17,7 +16,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.util.Set;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntUnaryOperator;
 
@@ -27,7 +26,8 @@ import java.util.function.IntUnaryOperator;
  */
 final class BodyRelay {
 
-  private static final Set<String> USAGE = Set.of("usage", "usageMetadata");
+  private static final byte[] USAGE = "usage".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] USAGE_METADATA = "usageMetadata".getBytes(StandardCharsets.US_ASCII);
 
   private BodyRelay() {}
 
@@ -122,19 +122,21 @@ final class BodyRelay {
         : new GatewayError(502, "upstream_error", "upstream_connection_lost", "The upstream connection was lost before its answer was complete.");
   }
 
-  /** Reads the usage object without decoding the rest; returns where it is, or null. */
+  /**
+   * Reads the usage object without decoding or tokenising the rest (the answer is relayed as it
+   * came, so it is not validated here); returns where it is, or null.
+   */
   private static TopLevelJson.Field readUsage(Call call, Buffer body, Protocol protocol) {
     try {
-      TopLevelJson.Scan scan = TopLevelJson.scan(body, USAGE);
       String name = CostStamp.usageField(protocol);
-      TopLevelJson.Field usage = scan.get(name);
+      TopLevelJson.Field usage = TopLevelJson.locate(body, protocol == Protocol.GEMINI ? USAGE_METADATA : USAGE);
       if (usage != null && usage.token() == JsonToken.START_OBJECT) {
         JsonObject only = new JsonObject().put(name, new JsonObject(body.slice(usage.start(), usage.end())));
         call.usage = Usages.of(protocol, only);
         return usage;
       }
-    } catch (MalformedJsonException | RuntimeException e) {
-      // an upstream that sends something other than JSON still gets relayed; usage stays unknown
+    } catch (RuntimeException e) {
+      // a usage object that is not JSON: the answer is still relayed, its usage stays unknown
     }
     return null;
   }

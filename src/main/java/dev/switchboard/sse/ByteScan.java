@@ -1,10 +1,12 @@
 package dev.switchboard.sse;
 
+import static dev.switchboard.json.Swar.broadcast;
+import static dev.switchboard.json.Swar.lowest;
+import static dev.switchboard.json.Swar.word;
+import static dev.switchboard.json.Swar.zeros;
+
 import dev.switchboard.json.Bytes;
 import io.vertx.core.buffer.Buffer;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Byte-level searches over buffers in place: no strings, no regex, no copies. They read the
@@ -17,9 +19,6 @@ public final class ByteScan {
 
   private ByteScan() {}
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
   private static final long LF = broadcast((byte) '\n');
   private static final long CR = broadcast((byte) '\r');
 
@@ -41,9 +40,9 @@ public final class ByteScan {
     long end = broadcast(pattern[m - 1]);
     // the eight starts i..i+7 are all <= last, so both words lie inside the buffer
     for (; i + 7 <= last; i += 8) {
-      long candidates = zeros((long) LONGS.get(a, base + i) ^ first) & zeros((long) LONGS.get(a, base + i + m - 1) ^ end);
+      long candidates = zeros(word(a, base + i) ^ first) & zeros(word(a, base + i + m - 1) ^ end);
       for (; candidates != 0; candidates &= candidates - 1) {
-        int at = i + (Long.numberOfTrailingZeros(candidates) >>> 3);
+        int at = i + lowest(candidates);
         if (matches(a, base + at, pattern)) return at;
       }
     }
@@ -58,8 +57,8 @@ public final class ByteScan {
     long pattern = broadcast(b);
     int i = from;
     for (; i + 8 <= to; i += 8) {
-      long found = zeros((long) LONGS.get(a, i) ^ pattern);
-      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      long found = zeros(word(a, i) ^ pattern);
+      if (found != 0) return i + lowest(found);
     }
     for (; i < to; i++) {
       if (a[i] == b) return i;
@@ -71,25 +70,13 @@ public final class ByteScan {
   private static int lineEnd(byte[] a, int from, int to) {
     int i = from;
     for (; i + 8 <= to; i += 8) {
-      long word = (long) LONGS.get(a, i);
+      long word = word(a, i);
       // the lowest flag of either mask is a true match, so the lowest of both is the first line end
       long found = zeros(word ^ LF) | zeros(word ^ CR);
-      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      if (found != 0) return i + lowest(found);
     }
     while (i < to && a[i] != '\n' && a[i] != '\r') i++;
     return i;
-  }
-
-  /**
-   * A flag (the byte's high bit) on each zero byte of {@code word}. The lowest flag is always a
-   * zero byte; a flag above it may be a false one (a borrow), which callers check anyway.
-   */
-  private static long zeros(long word) {
-    return (word - ONES) & ~word & HIGHS;
-  }
-
-  private static long broadcast(byte b) {
-    return (b & 0xFFL) * ONES;
   }
 
   private static boolean matches(byte[] a, int at, byte[] pattern) {

@@ -158,4 +158,131 @@ class TopLevelJsonTest {
     assertEquals("true", slice(Buffer.buffer(big), scan.get("a")));
     assertEquals(JsonToken.START_ARRAY, scan.get("messages").token());
   }
+
+  // locate: the structure walk for one field of an answer
+
+  private static TopLevelJson.Field locate(Buffer body, String name) {
+    return TopLevelJson.locate(body, name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void assertLocatesAsScanDoes(Buffer body) throws MalformedJsonException {
+    TopLevelJson.Scan scan = TopLevelJson.scan(body, WANTED);
+    for (String name : WANTED) {
+      TopLevelJson.Field want = scan.get(name);
+      TopLevelJson.Field got = locate(body, name);
+      assertEquals(want.start(), got.start(), name);
+      assertEquals(want.end(), got.end(), name);
+      assertEquals(want.token(), got.token(), name);
+    }
+    assertNull(locate(body, "absent"));
+    assertNull(locate(body, "c"), "a field of a nested object is not a top-level field");
+  }
+
+  @Test
+  void locateFindsEachFieldWhereScanFindsIt() throws Exception {
+    assertLocatesAsScanDoes(Buffer.buffer(BODY));
+    byte[] json = BODY.getBytes(StandardCharsets.UTF_8);
+    byte[] padded = new byte[json.length + 37];
+    System.arraycopy(json, 0, padded, 17, json.length);
+    assertLocatesAsScanDoes(BufferInternal.buffer(Unpooled.wrappedBuffer(padded, 17, json.length)));
+    assertLocatesAsScanDoes(BufferInternal.buffer(Unpooled.directBuffer(json.length).writeBytes(json)));
+    Buffer bom = Buffer.buffer(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}).appendString(BODY);
+    assertLocatesAsScanDoes(bom);
+  }
+
+  @Test
+  void locateAgreesWithScanOnRandomDocuments() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    int found = 0;
+    int duplicates = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder doc = new StringBuilder();
+      randomObject(random, doc, 0);
+      Buffer body = Buffer.buffer(doc.toString());
+      TopLevelJson.Field got = locate(body, "usage");
+      TopLevelJson.Field want;
+      try {
+        want = TopLevelJson.scan(body, Set.of("usage")).get("usage");
+      } catch (MalformedJsonException duplicate) {
+        assertTrue(duplicate.getMessage().contains("more than once"), () -> duplicate.getMessage() + " in " + doc);
+        assertNull(got, doc::toString);
+        duplicates++;
+        continue;
+      }
+      if (want == null) {
+        assertNull(got, doc::toString);
+      } else {
+        found++;
+        assertEquals(slice(body, want), slice(body, got), doc::toString);
+        assertEquals(want.token(), got.token(), doc::toString);
+      }
+    }
+    // the generator must exercise every case, or this test proves little
+    assertTrue(found > 5_000 && duplicates > 500, found + " found, " + duplicates + " duplicates");
+  }
+
+  private static final String[] KEYS = {"usage", "id", "choices", "usage", "us\\u0061ge", "x"};
+  private static final String[] TEXT = {"", "a", "usage", "\\\"", "\\\\", "{", "}", "[", "]", ",", ":", " ", "\\u00e9", "é", "😀",
+      "\\n", "\\\"usage\\\":{", "0123456789abcdef"};
+
+  private static void randomObject(java.util.Random random, StringBuilder out, int depth) {
+    out.append(space(random)).append('{');
+    int fields = random.nextInt(depth == 0 ? 6 : 3);
+    for (int i = 0; i < fields; i++) {
+      if (i > 0) out.append(',');
+      out.append(space(random)).append('"').append(KEYS[random.nextInt(KEYS.length)]).append('"').append(space(random))
+          .append(':').append(space(random));
+      randomValue(random, out, depth + 1);
+      out.append(space(random));
+    }
+    out.append('}').append(space(random));
+  }
+
+  private static void randomValue(java.util.Random random, StringBuilder out, int depth) {
+    switch (random.nextInt(depth > 4 ? 5 : 7)) {
+      case 0 -> out.append(random.nextInt(2000) - 1000);
+      case 1 -> out.append(random.nextBoolean() ? "-1.5e3" : "0.25");
+      case 2 -> out.append(random.nextBoolean() ? "true" : random.nextBoolean() ? "false" : "null");
+      case 3, 4 -> {
+        out.append('"');
+        for (int k = random.nextInt(12); k > 0; k--) out.append(TEXT[random.nextInt(TEXT.length)]);
+        out.append('"');
+      }
+      case 5 -> randomObject(random, out, depth);
+      default -> {
+        out.append('[');
+        for (int k = random.nextInt(4); k > 0; k--) {
+          randomValue(random, out, depth + 1);
+          if (k > 1) out.append(',');
+        }
+        out.append(']');
+      }
+    }
+  }
+
+  private static String space(java.util.Random random) {
+    return random.nextInt(4) == 0 ? " \n\t\r".substring(0, 1 + random.nextInt(4)) : "";
+  }
+
+  @Test
+  void locateGivesNothingForWhatItCannotFollow() {
+    String[] bad = {
+        "", " ", "[]", "\"usage\"", "1", "null", "{", "{}", "{\"usage\":{}", "{\"usage\" {}}", "{usage:{}}",
+        "{\"usage\":\"unterminated}", "{\"usage\":{\"a\":\"}", "{\"a\":1 \"usage\":{}}", "{\"usage\":{},}",
+        "{\"usage\":{\"a\":1},\"usage\":{\"a\":2}}", "{\"usage\":[1,2}", "{\"x\":\"\\\"}",
+    };
+    for (String body : bad) {
+      assertNull(locate(Buffer.buffer(body), "usage"), body);
+    }
+  }
+
+  @Test
+  void locateSkipsLongStringsAndEscapesAtEveryAlignment() {
+    for (int pad = 0; pad < 24; pad++) {
+      String content = "x".repeat(pad) + "\\\"}{\\\\" + "y".repeat(40 - pad) + "\\\"";
+      String doc = "{\"choices\":[{\"message\":{\"content\":\"" + content + "\"}}],\"usage\":{\"total_tokens\":" + pad + "}}";
+      Buffer body = Buffer.buffer(doc);
+      assertEquals("{\"total_tokens\":" + pad + "}", slice(body, locate(body, "usage")), doc);
+    }
+  }
 }
