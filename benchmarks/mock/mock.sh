@@ -8,7 +8,9 @@
 #
 # It answers POST /v1/chat/completions with JSON, or SSE when the body has "stream": true
 # (one content event per word, then finish, usage when asked for, [DONE]). The delay applies
-# between stream events only. benchmarks/run.sh starts its mocks the same way.
+# between stream events up to the last content event; the closing events follow it at once,
+# as the real APIs send them (--delay-closing true delays them too). benchmarks/run.sh starts
+# its mocks the same way.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CP=$ROOT/target/bench-test-cp.txt

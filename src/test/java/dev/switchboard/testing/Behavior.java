@@ -29,6 +29,7 @@ public final class Behavior {
   final String content;
   final int chunks;
   final long tokenDelayMs;
+  final boolean closingAtOnce;
   final long headerDelayMs;
   final OpenAiWire.Usage usage;
   final boolean alwaysUsage;
@@ -53,6 +54,7 @@ public final class Behavior {
     String content;
     int chunks;
     long tokenDelayMs;
+    boolean closingAtOnce;
     long headerDelayMs;
     OpenAiWire.Usage usage;
     boolean alwaysUsage;
@@ -78,6 +80,7 @@ public final class Behavior {
     this.content = d.content;
     this.chunks = d.chunks;
     this.tokenDelayMs = d.tokenDelayMs;
+    this.closingAtOnce = d.closingAtOnce;
     this.headerDelayMs = d.headerDelayMs;
     this.usage = d.usage;
     this.alwaysUsage = d.alwaysUsage;
@@ -102,6 +105,7 @@ public final class Behavior {
     d.content = content;
     d.chunks = chunks;
     d.tokenDelayMs = tokenDelayMs;
+    d.closingAtOnce = closingAtOnce;
     d.headerDelayMs = headerDelayMs;
     d.usage = usage;
     d.alwaysUsage = alwaysUsage;
@@ -177,6 +181,16 @@ public final class Behavior {
   public Behavior tokenDelayMs(long ms) {
     Draft d = draft();
     d.tokenDelayMs = ms;
+    return new Behavior(d);
+  }
+
+  /**
+   * The events after the last generated piece (finish, usage, the terminal event) follow it
+   * without {@link #tokenDelayMs}, as the real APIs send them; by default each waits too.
+   */
+  public Behavior closingAtOnce() {
+    Draft d = draft();
+    d.closingAtOnce = true;
     return new Behavior(d);
   }
 

@@ -294,6 +294,7 @@ public final class MockUpstream {
     private final Wire wire;
     private Behavior behavior;
     private List<Buffer> events;
+    private int closingStart;
     private int sent;
     private Future<Void> lastWrite = Future.succeededFuture();
     private boolean settled;
@@ -421,6 +422,7 @@ public final class MockUpstream {
 
     private void startStream(List<Buffer> events) {
       this.events = events;
+      this.closingStart = Wire.closingStart(events);
       resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, wire.streamContentType());
       lastWrite = resp.writeHead();
       pump();
@@ -448,7 +450,7 @@ public final class MockUpstream {
           return;
         }
         lastWrite = resp.write(events.get(sent++));
-        if (behavior.tokenDelayMs > 0) {
+        if (behavior.tokenDelayMs > 0 && !(behavior.closingAtOnce && sent >= closingStart)) {
           vertx.setTimer(behavior.tokenDelayMs, t -> pump());
           return;
         }
@@ -494,13 +496,16 @@ public final class MockUpstream {
 
   /**
    * Runs a mock standalone for benchmarks: {@code --port N} (default 0), {@code --content-words
-   * N} (default 64), {@code --delay-ms D} between stream events (default 0). Prints
+   * N} (default 64), {@code --delay-ms D} between stream events (default 0) up to the last
+   * content event, the closing events (finish, usage, {@code [DONE]}) following it at once as the
+   * real APIs send them, or between all events with {@code --delay-closing true}. Prints
    * {@code mock-upstream listening on <port>} once bound.
    */
   public static void main(String[] args) {
     int port = 0;
     int words = 64;
     long delayMs = 0;
+    boolean delayClosing = false;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 == args.length) {
         throw new IllegalArgumentException("missing value for " + args[i]);
@@ -509,6 +514,7 @@ public final class MockUpstream {
         case "--port" -> port = Integer.parseInt(args[i + 1]);
         case "--content-words" -> words = Integer.parseInt(args[i + 1]);
         case "--delay-ms" -> delayMs = Long.parseLong(args[i + 1]);
+        case "--delay-closing" -> delayClosing = Boolean.parseBoolean(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -519,7 +525,8 @@ public final class MockUpstream {
     }
     Vertx vertx = Vertx.vertx();
     MockUpstream mock = start(vertx, port).await();
-    mock.defaultBehavior(Behavior.ok().content(content.toString()).tokenDelayMs(delayMs));
+    Behavior answer = Behavior.ok().content(content.toString()).tokenDelayMs(delayMs);
+    mock.defaultBehavior(delayClosing ? answer : answer.closingAtOnce());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
     System.out.println("mock-upstream listening on " + mock.port());
   }

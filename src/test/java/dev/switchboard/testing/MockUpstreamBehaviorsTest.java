@@ -118,6 +118,20 @@ class MockUpstreamBehaviorsTest {
 
   @ParameterizedTest
   @EnumSource(Protocol.class)
+  void closingAtOnceSendsTheEventsAfterTheLastPieceWithoutTheDelay(Protocol protocol) {
+    mock.enqueue(Behavior.ok().content("a b c").tokenDelayMs(300).closingAtOnce());
+    long startedAt = System.nanoTime();
+    WireCalls.Reply reply = calls.generate(protocol, true);
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+    assertEquals(List.of("a", " b", " c"), WireCalls.streamedText(protocol, reply.events()));
+    // the three pieces are still spaced (timers never fire early); every protocol closes with
+    // at least one more event, which would add 300 ms if it waited too
+    assertTrue(elapsedMs >= 600, elapsedMs + " ms");
+    assertTrue(elapsedMs < 300L * (reply.events().size() - 1) - 150, elapsedMs + " ms for " + reply.events().size() + " events");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Protocol.class)
   void stallAfterWritesThatManyEventsThenKeepsTheConnectionSilent(Protocol protocol) {
     mock.enqueue(Behavior.ok().stallAfter(2));
     WireCalls.Reply reply = calls.generate(protocol, true, 300);

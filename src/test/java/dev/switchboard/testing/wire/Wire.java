@@ -43,21 +43,41 @@ public interface Wire {
    */
   static List<Buffer> lazy(List<Buffer> head, String[] pieces, IntFunction<Buffer> event,
       List<Buffer> tail) {
-    return new AbstractList<>() {
-      @Override
-      public Buffer get(int i) {
-        if (i < head.size()) {
-          return head.get(i);
-        }
-        int piece = i - head.size();
-        return piece < pieces.length ? event.apply(piece) : tail.get(piece - pieces.length);
-      }
+    return new Events(head, pieces, event, tail);
+  }
 
-      @Override
-      public int size() {
-        return head.size() + pieces.length + tail.size();
+  /** The index of the first event after the last piece (the closing events), or the size when unknown. */
+  static int closingStart(List<Buffer> stream) {
+    return stream instanceof Events e ? e.head.size() + e.pieces.length : stream.size();
+  }
+
+  /** A stream built by {@link #lazy}. */
+  final class Events extends AbstractList<Buffer> {
+    private final List<Buffer> head;
+    private final String[] pieces;
+    private final IntFunction<Buffer> event;
+    private final List<Buffer> tail;
+
+    private Events(List<Buffer> head, String[] pieces, IntFunction<Buffer> event, List<Buffer> tail) {
+      this.head = head;
+      this.pieces = pieces;
+      this.event = event;
+      this.tail = tail;
+    }
+
+    @Override
+    public Buffer get(int i) {
+      if (i < head.size()) {
+        return head.get(i);
       }
-    };
+      int piece = i - head.size();
+      return piece < pieces.length ? event.apply(piece) : tail.get(piece - pieces.length);
+    }
+
+    @Override
+    public int size() {
+      return head.size() + pieces.length + tail.size();
+    }
   }
 
   /** {@code data: <json>\n\n}. */
