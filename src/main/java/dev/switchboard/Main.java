@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
@@ -64,10 +65,10 @@ public final class Main {
     }
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Transport transport = Transports.choose(System.getProperty("switchboard.transport"), log);
     Vertx vertx = Vertx.builder()
-        // epoll where the bundled native library loads (Linux x86-64), else NIO; -Dswitchboard.transport=nio forces NIO
-        .with(new VertxOptions().setMetricsOptions(vertxMetrics())
-            .setPreferNativeTransport(!"nio".equals(System.getProperty("switchboard.transport"))))
+        .with(new VertxOptions().setMetricsOptions(vertxMetrics()))
+        .withTransport(transport)
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     GatewayMetrics metrics = new GatewayMetrics(registry);
@@ -86,7 +87,7 @@ public final class Main {
       SwitchboardConfig c = app.config();
       log.info("Switchboard listening on http://{}:{} | database: {} | {} channels, {} client keys | transport: {}",
           c.server().host(), app.port(), app.store().describe(), c.channels().size(), c.apiKeys().size(),
-          vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+          Transports.name(transport));
       if (c.management().enabled()) {
         log.info("management API on http://{}:{}/api/v1", c.management().separateListener() ? c.management().host() : c.server().host(),
             c.management().separateListener() ? app.managementPort() : app.port());

@@ -31,8 +31,14 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   static GatewayProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, List.of(), args);
+  }
+
+  /** With JVM options ({@code -Dname=value}) before the main class. */
+  static GatewayProcess start(Path workDir, List<String> jvmOptions, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.switchboard.Main");

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -16,12 +17,14 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.Pipe;
+import io.vertx.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.LoggerFactory;
 
 /**
  * A bare Vert.x 5 reverse proxy with no gateway logic, the {@code vertx} subject of
@@ -138,7 +141,8 @@ public final class BareProxy extends VerticleBase {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    Transport transport = Transports.choose(System.getProperty("switchboard.transport"), LoggerFactory.getLogger(BareProxy.class));
+    Vertx vertx = Vertx.builder().withTransport(transport).build();
     int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;  // as many as Switchboard's edges
     int listen = port;
     List<HttpClientAgent> clients = new ArrayList<>();
@@ -151,7 +155,7 @@ public final class BareProxy extends VerticleBase {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
     System.out.println("bare-proxy routes " + routes + ", " + instances + " server instances, transport "
-        + (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ", on " + loops.size() + " event loops");
+        + Transports.name(transport) + ", on " + loops.size() + " event loops");
     System.out.println("bare-proxy listening on " + port);
   }
 }
