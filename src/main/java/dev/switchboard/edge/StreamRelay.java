@@ -65,12 +65,13 @@ final class StreamRelay {
   void onUpstreamEvent(int clientBytes) {
     call.bytesOut += clientBytes;
     call.upstreamEvents++;
-    lastEventNanos = System.nanoTime();
+    long now = System.nanoTime();  // once per event: the clock is read for three purposes
+    lastEventNanos = now;
     if (call.firstTokenNanos == 0) {
-      call.firstTokenNanos = System.nanoTime();
-      metrics.timeToFirstToken(call.model, call.firstTokenNanos - call.startNanos);
+      call.firstTokenNanos = now;
+      metrics.timeToFirstToken(call.model, now - call.startNanos);
     }
-    exchange.watchdog().touch();
+    exchange.watchdog().touch(now);
   }
 
   Future<Void> run(StreamBody streamBody) {

@@ -31,6 +31,11 @@ public final class IdleWatchdog {
     lastNanos = System.nanoTime();
   }
 
+  /** Something arrived at {@code nowNanos} ({@link System#nanoTime}, read once by a caller that also needs it). */
+  public void touch(long nowNanos) {
+    lastNanos = nowNanos;
+  }
+
   /** Whether it fired: the exchange was reset for being idle (its stream only sees the reset). */
   public boolean fired() {
     return fired;
