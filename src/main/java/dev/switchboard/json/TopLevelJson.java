@@ -126,7 +126,7 @@ public final class TopLevelJson {
       if (i >= to || a[i] != ':') return null;
       int start = space(a, i + 1, to);
       int end = valueEnd(a, start, to);
-      if (end < 0) return null;
+      if (end <= start) return null;  // no value, or one that does not end
       if (match) {
         if (found != null) return null;
         found = new Field(start - base, end - base, token(a, start, end), null);

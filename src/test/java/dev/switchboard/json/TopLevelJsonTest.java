@@ -269,7 +269,8 @@ class TopLevelJsonTest {
     String[] bad = {
         "", " ", "[]", "\"usage\"", "1", "null", "{", "{}", "{\"usage\":{}", "{\"usage\" {}}", "{usage:{}}",
         "{\"usage\":\"unterminated}", "{\"usage\":{\"a\":\"}", "{\"a\":1 \"usage\":{}}", "{\"usage\":{},}",
-        "{\"usage\":{\"a\":1},\"usage\":{\"a\":2}}", "{\"usage\":[1,2}", "{\"x\":\"\\\"}",
+        "{\"usage\":{\"a\":1},\"usage\":{\"a\":2}}", "{\"usage\":[1,2}", "{\"x\":\"\\\"}", "{\"usage\":}",
+        "{\"usage\": ,\"b\":1}", "{\"b\":,\"usage\":{}}",
     };
     for (String body : bad) {
       assertNull(locate(Buffer.buffer(body), "usage"), body);
