@@ -98,6 +98,9 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 log "open files limit: $(ulimit -n); work dir $WORK"
 
 log "building the gateway jar and the test classpath (mock upstream, stream load client)"
+# the code measured: the commit built, and whether the work tree differed from it
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && COMMIT="$COMMIT (with uncommitted changes)"
 (cd "$ROOT" && mvn -q -B package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >"$WORK/mvn.log" 2>&1) \
   || { tail -50 "$WORK/mvn.log" >&2; exit 1; }
@@ -516,6 +519,8 @@ cat >"$WORK/meta.json" <<EOF
   "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')",
   "memory": "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)",
   "kernel": "$(uname -r)",
+  "commit": "$COMMIT",
+  "transport": "$(grep -o 'transport: [a-z_]*' "$WORK/switchboard.log" 2>/dev/null | head -1 | cut -d' ' -f2 || true)",
   "java": "$(java -version 2>&1 | sed -n 2p)",
   "nginx": "$(nginx -v 2>&1 | sed 's/.*nginx\///')",
   "nginx_workers": "$NGINX_WORKERS ($( [ -n "${PID_nginx:-}" ] && ps --ppid "$PID_nginx" -o pid= | wc -l || echo 0) workers)",

@@ -318,8 +318,9 @@ def main():
                "not absolute figures.\n")
     out.append("## Machine and versions\n")
     out.append("| | |\n|---|---|")
-    for k, label in (("nproc", "cores"), ("cpu", "CPU"), ("memory", "memory"), ("kernel", "kernel"),
-                     ("java", "JDK"), ("sb_java_opts", "Switchboard JVM flags"), ("nginx", "nginx"),
+    for k, label in (("commit", "Switchboard commit"), ("nproc", "cores"), ("cpu", "CPU"), ("memory", "memory"),
+                     ("kernel", "kernel"), ("java", "JDK"), ("sb_java_opts", "Switchboard JVM flags"),
+                     ("transport", "Switchboard transport"), ("nginx", "nginx"),
                      ("nginx_workers", "nginx worker_processes"), ("wrk", "wrk"), ("node", "node"),
                      ("portkey", "@portkey-ai/gateway"), ("open_files", "ulimit -n"), ("durations", "durations")):
         out.append(f"| {label} | {m.get(k, '')} |")
@@ -331,7 +332,8 @@ def main():
                "and streaming mocks for scenario 3; SQLite, one client key), "
                "**portkey** (`x-portkey-provider: openai`, `x-portkey-custom-host` → mock). The mock upstream is "
                "`dev.switchboard.testing.MockUpstream` (Vert.x): 16-word answers for scenario 1, 200 words at "
-               "2 ms per event for scenario 2, one event per second for scenario 4.\n")
+               "2 ms per event for scenario 2 (the closing events, finish, usage and `[DONE]`, right after the last "
+               "word), one event per second for scenario 4.\n")
     for s in m.get("skipped", []):
         out.append(f"- skipped subject: {s}")
     out.append("")
