@@ -120,8 +120,10 @@ public final class TopLevelJson {
       if (i >= to || a[i] != '"') return null;
       int keyEnd = stringEnd(a, i, to);
       if (keyEnd < 0) return null;
-      boolean match = keyEnd - i - 1 == name.length && Arrays.equals(a, i + 1, keyEnd, name, 0, name.length)
-          || escaped(a, i, keyEnd) && Arrays.equals(decodedKey(a, i, keyEnd), name);
+      int keyLength = keyEnd - i - 1;
+      // a name written with escapes is longer than the name: only such keys are searched for a backslash
+      boolean match = keyLength == name.length && Arrays.equals(a, i + 1, keyEnd, name, 0, name.length)
+          || keyLength > name.length && escaped(a, i, keyEnd) && Arrays.equals(decodedKey(a, i, keyEnd), name);
       i = space(a, keyEnd + 1, to);
       if (i >= to || a[i] != ':') return null;
       int start = space(a, i + 1, to);

@@ -70,9 +70,9 @@ public final class ByteScan {
   private static int lineEnd(byte[] a, int from, int to) {
     int i = from;
     for (; i + 8 <= to; i += 8) {
-      long word = word(a, i);
+      long w = word(a, i);
       // the lowest flag of either mask is a true match, so the lowest of both is the first line end
-      long found = zeros(word ^ LF) | zeros(word ^ CR);
+      long found = zeros(w ^ LF) | zeros(w ^ CR);
       if (found != 0) return i + lowest(found);
     }
     while (i < to && a[i] != '\n' && a[i] != '\r') i++;
